@@ -1,0 +1,11 @@
+#!/bin/sh
+chapter="${CHAPTER:-2}"
+line="---------------------"
+echo "$line"
+echo "안녕하세요, ${chapter}장입니다! (Hello, Chapter ${chapter}!)"
+echo "$line"
+echo "내 이름(호스트 이름): $(hostname)"
+echo "$line"
+echo "실행 중인 커널: $(uname -srm)"
+echo "$line"
+echo "내 주소: $(ip -4 -o addr show eth0 2>/dev/null | awk '{print $4}' || hostname -i)"

@@ -1,0 +1,259 @@
+"""Image verbs: images, pull, push, tag, rmi, commit, build, history, search, login."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import errors, ledger
+from ._state import CHAPTER_LABEL, STATE, labels
+from .connection import client, friendly
+from .display import Progress, Table, ago, echo, human_size, say
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """'127.0.0.1:5050/a/b:1' -> ('127.0.0.1:5050/a/b', '1'); no tag -> 'latest'."""
+    from docker.utils import parse_repository_tag
+
+    repo, tag = parse_repository_tag(ref)
+    return repo, tag or "latest"
+
+
+def _image_rows(raw: list[dict]) -> tuple[list, list]:
+    items, rows = [], []
+    for r in raw:
+        r = dict(r)
+        r.setdefault("Config", {"Labels": r.get("Labels") or {}})
+        items.append(client().images.prepare_model(r))
+        created = dt.datetime.fromtimestamp(r.get("Created", 0), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        for tag in r.get("RepoTags") or ["<none>:<none>"]:
+            repo, _, t = tag.rpartition(":")
+            rows.append([repo, t, r["Id"].split(":")[1][:12], ago(created), human_size(r.get("Size", 0))])
+    return items, rows
+
+
+@friendly()
+def images(name: str | None = None) -> Table:
+    """List local images, or only those of repository ``name``. Similar to ``docker images [NAME]``.
+
+    Returns a list of ``Image`` objects that prints like the CLI table. Introduced in chapter 02.
+    """
+    echo("images", name)
+    raw = client().api.images(name=name)
+    items, rows = _image_rows(raw)
+    return Table(items, ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"], rows)
+
+
+def image(ref: str):
+    """Return the local ``Image`` object for a name or id (raises ImageNotFound)."""
+    from .containers import require_image
+
+    return require_image(ref)
+
+
+@friendly(0)
+def pull(ref: str, *, chapter: str | None = None):
+    """Download an image from its registry, showing each layer. Similar to ``docker pull``.
+
+    Without a tag, ``latest`` is pulled, like the CLI. Raises RegistryUnavailable when the
+    registry cannot be reached (the course then uses its offline kit). Introduced in chapter 02.
+    """
+    repo, tag = split_ref(ref)
+    echo("pull", ref)
+    existed = _exists(f"{repo}:{tag}")
+    try:
+        events = client().api.pull(repo, tag=tag, stream=True, decode=True)
+        progress = Progress(f"{repo}:{tag}").feed(events)
+    except errors.StreamError as exc:
+        raise _pull_error(ref, exc.cause or "") from exc
+    except Exception as exc:
+        import docker.errors as de
+
+        if isinstance(exc, de.APIError):
+            raise _pull_error(ref, str(exc)) from exc
+        raise
+    if not existed:
+        ledger.record(f"{repo}:{tag}", chapter)
+    say(progress.summary())
+    return client().images.get(f"{repo}:{tag}")
+
+
+def _pull_error(ref: str, text: str) -> errors.CourseError:
+    from . import kit
+
+    low = text.lower()
+    if "manifest unknown" in low or "not found" in low or "does not exist" in low:
+        return errors.ImageNotFound(f"레지스트리에 '{ref}'이(가) 없습니다.",
+                                    hint="이름과 태그를 확인하세요. " + kit.hint_for(ref), cause=text)
+    err = errors.translate(Exception(text), what=ref)
+    if isinstance(err, errors.RegistryUnavailable):
+        err.message = f"'{ref}'을(를) 받을 레지스트리에 연결할 수 없습니다."
+        err.hint = kit.hint_for(ref)
+    return err
+
+
+def _exists(ref: str) -> bool:
+    import docker.errors as de
+
+    try:
+        client().images.get(ref)
+        return True
+    except de.ImageNotFound:
+        return False
+
+
+@friendly(0)
+def tag(source: str, target: str, *, chapter: str | None = None):
+    """Give an image another name. Similar to ``docker tag SOURCE TARGET``. Introduced in chapter 05."""
+    echo("tag", source, target)
+    img = image(source)
+    repo, t = split_ref(target)
+    try:
+        img.tag(repo, t)
+    except Exception as exc:
+        raise errors.translate(exc, what=target) from exc
+    ledger.record(f"{repo}:{t}", chapter)
+    return client().images.get(f"{repo}:{t}")
+
+
+@friendly(0)
+def push(ref: str) -> list[str]:
+    """Upload an image to the registry its name points at. Similar to ``docker push``.
+
+    Returns the per-layer lines. Introduced in chapter 05.
+    """
+    repo, t = split_ref(ref)
+    echo("push", ref)
+    image(f"{repo}:{t}")
+    try:
+        events = client().api.push(repo, tag=t, stream=True, decode=True)
+        progress = Progress(f"{repo}:{t}").feed(events)
+    except errors.StreamError as exc:
+        err = errors.translate(Exception(exc.cause or ""), what=ref)
+        if not isinstance(err, errors.RegistryUnavailable):
+            err = exc
+        raise err from exc
+    say(progress.summary())
+    return progress.lines
+
+
+@friendly(0)
+def rmi(ref: str, force: bool = False) -> list[str]:
+    """Remove an image name (and the image when it was its last name). Similar to ``docker rmi``.
+
+    Introduced in chapter 02.
+    """
+    echo("rmi", "-f" if force else None, ref)
+    image(ref)
+    result = client().api.remove_image(ref, force=force)
+    lines = [f"{k}: {v}" for item in result or [] for k, v in item.items()]
+    for line in lines:
+        say(line)
+    ledger.forget(ref if ":" in ref.rsplit("/", 1)[-1] else f"{ref}:latest")
+    return lines
+
+
+@friendly(0)
+def commit(container: str, repository: str, tag: str | None = None, *, message: str | None = None,
+           changes: list[str] | None = None, chapter: str | None = None):
+    """Save a container's current filesystem as a new image. Similar to ``docker commit``.
+
+    ``changes`` takes Dockerfile lines such as ``'CMD ["git", "--version"]'``.
+    Introduced in chapter 05.
+    """
+    from .containers import _get
+
+    c = _get(container)
+    flags = [f"--change={ch}" for ch in changes or []]
+    echo("commit", flags, ["-m", message] if message else None, container,
+         f"{repository}:{tag}" if tag else repository)
+    all_changes = list(changes or []) + [f"LABEL {CHAPTER_LABEL}={chapter or STATE.chapter}"]
+    img = c.commit(repository=repository, tag=tag or "latest", message=message, changes=all_changes)
+    say(img.id)
+    return img
+
+
+@friendly(0)
+def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | None = None,
+          buildargs: dict | None = None):
+    """Build an image from a folder with a Dockerfile, showing each step. Similar to ``docker build -t``.
+
+    The classic builder is used (no BuildKit-only syntax). Introduced in chapter 05.
+    """
+    echo("build", "-t", tag, ["-f", dockerfile] if dockerfile else None, str(path))
+    events = client().api.build(path=str(path), tag=tag, dockerfile=dockerfile, labels=labels(chapter),
+                                rm=True, forcerm=True, decode=True, buildargs=buildargs)
+    progress = Progress(f"build {tag}").feed(events)
+    say(progress.summary().replace("레이어", "단계") if progress.layers else f"{tag} 빌드 완료")
+    return client().images.get(tag)
+
+
+@friendly(0)
+def history(ref: str) -> Table:
+    """List the layers an image is made of, newest first. Similar to ``docker history``.
+
+    Introduced in chapter 05.
+    """
+    echo("history", ref)
+    img = image(ref)
+    layers = img.history()
+    rows = []
+    for layer in layers:
+        created_by = (layer.get("CreatedBy") or "").replace("/bin/sh -c #(nop) ", "").strip()
+        created = dt.datetime.fromtimestamp(layer.get("Created", 0), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        rows.append([(layer.get("Id") or "<missing>").replace("sha256:", "")[:12], ago(created),
+                     created_by[:60], human_size(layer.get("Size", 0))])
+    return Table(layers, ["IMAGE", "CREATED", "CREATED BY", "SIZE"], rows)
+
+
+@friendly(0)
+def search(term: str, limit: int = 10) -> Table:
+    """Search Docker Hub for images; offline, search the course's local registry instead.
+
+    Similar to ``docker search``. Introduced in chapter 02.
+    """
+    from . import registry
+
+    echo("search", term)
+    try:
+        results = client().api.search(term, limit=limit)
+    except Exception as exc:
+        err = errors.translate(exc, what=term)
+        if isinstance(err, errors.DockerNotRunning):
+            raise err from exc
+        if not registry.running():
+            raise errors.RegistryUnavailable(
+                "Docker Hub에 연결할 수 없고, 대신 찾아볼 로컬 레지스트리도 꺼져 있습니다.",
+                hint="`h.registry.start()`로 과정의 로컬 레지스트리를 띄운 뒤 다시 검색하세요.", cause=str(exc),
+            ) from exc
+        say(f"(Docker Hub에 연결할 수 없어, 로컬 레지스트리 {registry.address()}의 목록에서 찾습니다)")
+        results = [
+            {"name": f"{registry.address()}/{repo}", "description": "과정 로컬 레지스트리",
+             "star_count": 0, "is_official": False}
+            for repo in registry.search(term)
+        ][:limit]
+    rows = [[r["name"], (r.get("description") or "")[:45], r.get("star_count", 0),
+             "[OK]" if r.get("is_official") else ""] for r in results]
+    return Table(results, ["NAME", "DESCRIPTION", "STARS", "OFFICIAL"], rows)
+
+
+@friendly()
+def login(username: str = "learner", password: str = "learner", registry: str | None = None) -> dict:
+    """Log in to a registry (Docker Hub when ``registry`` is None). Similar to ``docker login``.
+
+    The course's local registry needs no account, so any name is accepted there.
+    Introduced in chapter 05.
+    """
+    echo("login", ["-u", username], "--password-stdin", registry)
+    try:
+        result = client().login(username=username, password=password, registry=registry, reauth=True)
+    except Exception as exc:
+        err = errors.translate(exc, what=registry or "Docker Hub")
+        if registry is None and not isinstance(err, errors.DockerNotRunning):
+            err = errors.RegistryUnavailable(
+                "Docker Hub에 로그인할 수 없습니다.",
+                hint="폐쇄망이거나 계정 정보가 틀렸습니다. 이 과정의 push 실습은 로컬 레지스트리로 합니다.",
+                cause=str(exc),
+            )
+        raise err from exc
+    say(result.get("Status", "Login Succeeded"))
+    return result

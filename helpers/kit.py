@@ -1,0 +1,287 @@
+"""The offline kit: every image the course uses, pulled when a registry answers, else built here.
+
+An image carries an upstream name only when it really is that software at that version: each
+built image is checked (its version command) under a temporary name before it gets its real one.
+Book images we cannot have (alpine, ubuntu, the author's hello image) map to kit images below.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import errors
+from ._state import KIT_LABEL, STATE
+from .connection import client, friendly
+from .display import Progress, Table, human_size, say
+
+DOCKERFILES = Path(__file__).parent / "dockerfiles"
+CANDIDATE = "learn-docker-ko/kit-candidate"
+
+
+@dataclass(frozen=True)
+class KitImage:
+    name: str
+    about: str
+    recipe: str  # "debootstrap", "busybox-static" or a folder under helpers/dockerfiles
+    check: tuple[str, ...]  # command run in the image; its output must contain `expect`
+    expect: str
+    pull: bool = True
+    stands_for: str = ""
+    package: str = ""  # the Debian package a Dockerfile recipe installs
+
+
+CATALOG: tuple[KitImage, ...] = (
+    KitImage("debian:bookworm", "Debian 12 최소 설치", "debootstrap",
+             ("cat", "/etc/debian_version"), "12.", stands_for="ubuntu"),
+    KitImage("busybox:1.35", "BusyBox 1.35 (sh, ls, httpd, wget …)", "busybox-static",
+             ("busybox",), "BusyBox v1.35", stands_for="alpine"),
+    KitImage("httpd:2.4", "Apache httpd 2.4 (Debian apache2, 공식 이미지와 같은 배치)", "httpd",
+             ("apache2", "-v"), "Apache/2.4", package="apache2"),
+    KitImage("registry:2.8", "이미지 레지스트리 2.8 (Debian docker-registry)", "registry",
+             ("/usr/bin/docker-registry", "--version"), "distribution 2.8.", package="docker-registry"),
+    KitImage("python:3.11-slim", "Python 3.11 (Debian python3)", "python",
+             ("python3", "--version"), "Python 3.11", package="python3"),
+    KitImage("learn-docker-ko/hello:0.1", "이 과정의 인사 이미지 (책 2장의 hello 이미지 대신)", "hello",
+             ("cat", "/hello.sh"), "Hello, Chapter", pull=False, stands_for="giljae/ld_ch02:0.1",
+             package="helpers/dockerfiles/hello"),
+)
+
+BY_NAME = {k.name: k for k in CATALOG}
+ALIASES = {"alpine": "busybox:1.35", "ubuntu": "debian:bookworm", "busybox": "busybox:1.35",
+           "debian": "debian:bookworm", "httpd": "httpd:2.4", "registry": "registry:2.8",
+           "python": "python:3.11-slim", "giljae/ld_ch02": "learn-docker-ko/hello:0.1"}
+
+
+def names() -> list[str]:
+    return [k.name for k in CATALOG]
+
+
+def hint_for(ref: str) -> str:
+    """What to tell a learner who asked for ``ref`` and does not have it."""
+    if ref in BY_NAME:
+        return f"과정 키트 이미지입니다: `h.kit.ensure(['{ref}'])` 또는 터미널에서 `python -m helpers kit`."
+    repo = ref.split("@")[0].rsplit(":", 1)[0] if ":" in ref.rsplit("/", 1)[-1] else ref
+    kit_name = ALIASES.get(repo) or ALIASES.get(repo.split("/")[-1] if repo.startswith("library/") else repo)
+    if kit_name:
+        return f"이 과정에서는 '{kit_name}'을(를) 씁니다 (폐쇄망에서도 준비됨): `h.run('{kit_name}', ...)`."
+    return f"레지스트리에 연결된다면 `h.pull('{ref}')`로 받을 수 있습니다. `h.images()`로 있는 이미지를 확인하세요."
+
+
+def _local_tags() -> set[str]:
+    return {t for img in client().api.images() for t in img.get("RepoTags") or []}
+
+
+@friendly()
+def missing(wanted: list[str] | None = None) -> list[str]:
+    """Kit images not on the engine (one list call: the warm check)."""
+    have = _local_tags()
+    return [n for n in (wanted or names()) if n not in have]
+
+
+@friendly()
+def status() -> Table:
+    """A table of the kit: which images are here, how each was obtained, and its size."""
+    rows, items = [], []
+    have = {t: img for img in client().api.images() for t in img.get("RepoTags") or []}
+    for k in CATALOG:
+        img = have.get(k.name)
+        how = "없음"
+        if img:
+            labels = img.get("Labels") or {}
+            how = f"빌드: {labels.get(KIT_LABEL + '.recipe', '?')}" if labels.get(KIT_LABEL) == "built" else "pull"
+        rows.append([k.name, how, human_size(img["Size"]) if img else "-", k.about,
+                     f"책의 {k.stands_for}" if k.stands_for else ""])
+        items.append(k)
+    return Table(items, ["IMAGE", "출처", "SIZE", "내용", "대신하는 이미지"], rows)
+
+
+def registry_answers(timeout: float = 10) -> bool:
+    """Does the engine reach Docker Hub? Asks for a tag that cannot exist: 'not found' means yes.
+
+    Cached per process; ``LEARN_DOCKER_OFFLINE=1`` answers no without asking.
+    """
+    if os.environ.get("LEARN_DOCKER_OFFLINE") == "1":
+        return False
+    if STATE.hub_reachable is None:
+        import docker
+
+        client()
+        api = docker.APIClient(base_url=STATE.base_url, version=client().api.api_version, timeout=timeout)
+        try:
+            api.pull("library/busybox", tag="learn-docker-ko-probe-0")
+            STATE.hub_reachable = True
+        except Exception as exc:  # noqa: BLE001 - classify the answer
+            low = str(exc).lower()
+            STATE.hub_reachable = ("manifest unknown" in low or "not found" in low) and "no such host" not in low
+        finally:
+            api.close()
+    return STATE.hub_reachable
+
+
+@friendly()
+def ensure(wanted: list[str] | None = None, *, allow_pull: bool | None = None) -> Table:
+    """Make sure the kit images are on the engine: pull each when a registry answers, else build it.
+
+    Images already present cost one list call. Returns :func:`status`.
+    """
+    todo = missing(wanted)
+    if not todo:
+        return status()
+    order = [k for k in CATALOG if k.name in todo or _needed_by(k.name, todo)]
+    online = registry_answers() if allow_pull is None else allow_pull
+    for k in order:
+        if k.name not in missing([k.name]):
+            continue
+        if online and k.pull and _try_pull(k):
+            continue
+        _build(k)
+    return status()
+
+
+def _needed_by(name: str, todo: list[str]) -> bool:
+    """Base images a missing image is built from (debian for most, busybox for hello)."""
+    deps = {"debian:bookworm": {"busybox:1.35", "httpd:2.4", "registry:2.8", "python:3.11-slim",
+                                "learn-docker-ko/hello:0.1"},
+            "busybox:1.35": {"learn-docker-ko/hello:0.1"}}
+    return bool(deps.get(name, set()) & set(todo))
+
+
+def _try_pull(k: KitImage) -> bool:
+    repo, tag = k.name.rsplit(":", 1)
+    say(f"[kit] {k.name}: 레지스트리에서 받습니다")
+    try:
+        Progress(k.name).feed(client().api.pull(repo, tag=tag, stream=True, decode=True))
+        return True
+    except Exception as exc:  # noqa: BLE001 - fall back to building
+        say(f"[kit] {k.name}: 받지 못했습니다 ({str(exc)[:80]}) → 로컬에서 빌드합니다")
+        return False
+
+
+def _build(k: KitImage) -> None:
+    say(f"[kit] {k.name}: 로컬에서 빌드합니다 ({k.recipe})")
+    candidate = f"{CANDIDATE}:{k.name.replace('/', '-').replace(':', '-')}"
+    if k.recipe == "debootstrap":
+        source = _debootstrap(candidate)
+    elif k.recipe == "busybox-static":
+        source = _busybox(candidate)
+    else:
+        source = f"Debian {k.package or '패키지'} (helpers/dockerfiles/{k.recipe})"
+        _docker_build(DOCKERFILES / k.recipe, candidate, source)
+    found = _check(candidate, k)
+    if k.expect not in found:
+        client().images.remove(candidate, force=True)
+        raise errors.KitError(
+            f"빌드한 이미지가 '{k.name}'이 아닙니다 (확인 결과: {found.strip()[:60]}). 이름을 붙이지 않았습니다.",
+            hint="Debian 패키지 버전이 바뀌었을 수 있습니다. 과정 저장소를 최신으로 받으세요.",
+        )
+    repo, tag = k.name.rsplit(":", 1)
+    client().images.get(candidate).tag(repo, tag)
+    client().images.remove(candidate)
+    say(f"[kit] {k.name}: 준비 완료 ({source})")
+
+
+def _check(ref: str, k: KitImage) -> str:
+    c = client().containers.create(ref, list(k.check), entrypoint=[], labels={KIT_LABEL: "check"})
+    try:
+        c.start()
+        c.wait(timeout=60)
+        return c.logs().decode("utf-8", "replace")
+    finally:
+        c.remove(force=True)
+
+
+def _kit_labels(recipe: str) -> dict[str, str]:
+    return {KIT_LABEL: "built", f"{KIT_LABEL}.recipe": recipe}
+
+
+def _docker_build(path: Path, tag: str, recipe: str) -> None:
+    events = client().api.build(path=str(path), tag=tag, labels=_kit_labels(recipe), rm=True, forcerm=True,
+                                pull=False, decode=True)
+    Progress(f"build {tag}").feed(events)
+
+
+def _debootstrap(tag: str) -> str:
+    """Debian bookworm from debootstrap on this (Debian/Ubuntu, root) host, then `docker import`."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        raise errors.KitError(
+            "Debian 기본 이미지를 만들려면 Linux에서 root 권한으로 debootstrap을 실행해야 합니다.",
+            hint="레지스트리에 연결된 곳에서 `python -m helpers kit`을 실행해 받아 두거나, "
+                 "강사가 준비한 키트 파일을 `python -m helpers kit --load 폴더`로 불러오세요.",
+        )
+    if not shutil.which("debootstrap"):
+        if not shutil.which("apt-get"):
+            raise errors.KitError("debootstrap이 없고 apt-get도 없어 설치할 수 없습니다.")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "debootstrap"], check=True,
+                       stdout=subprocess.DEVNULL)
+    version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "debootstrap"], capture_output=True,
+                             text=True).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="learn-docker-ko-debian-") as tmp:
+        root = Path(tmp) / "rootfs"
+        say("[kit] debootstrap --variant=minbase bookworm (약 30~60초)")
+        run = subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(root)],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            raise errors.KitError("debootstrap이 실패했습니다 (Debian 미러에 연결되나요?).",
+                                  cause=(run.stdout + run.stderr)[-400:])
+        for junk in ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/share/man",
+                     "usr/share/info", "var/log", "var/cache/debconf"):
+            target = root / junk
+            if target.is_dir():
+                for child in target.iterdir():
+                    if child.is_dir() and not child.is_symlink():
+                        if child.name != "partial":
+                            shutil.rmtree(child, ignore_errors=True)
+                    else:
+                        child.unlink(missing_ok=True)
+        # Like the Debian images Docker has long shipped: no service starts inside a build.
+        policy = root / "usr/sbin/policy-rc.d"
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+        tar_path = Path(tmp) / "rootfs.tar"
+        subprocess.run(["tar", "-C", str(root), "--numeric-owner", "-cf", str(tar_path), "."], check=True)
+        recipe = f"debootstrap {version} --variant=minbase bookworm"
+        repo, t = tag.rsplit(":", 1)
+        label_changes = [f'LABEL {k}="{v}"' for k, v in _kit_labels(recipe).items()]
+        out = client().api.import_image(src=str(tar_path), repository=repo, tag=t,
+                                        changes=['CMD ["bash"]', *label_changes])
+        if "error" in str(out).lower():
+            raise errors.KitError("docker import가 실패했습니다.", cause=str(out)[:400])
+    return recipe
+
+
+def _busybox(tag: str) -> str:
+    """Fetch busybox-static's binary in a Debian container, then `FROM scratch` around it."""
+    script = ("apt-get update -qq && apt-get install -y -qq --no-install-recommends busybox-static >/dev/null "
+              "&& dpkg-query -W -f='${Version}' busybox-static > /busybox.version")
+    c = client().containers.create("debian:bookworm", ["sh", "-c", script], labels={KIT_LABEL: "fetch"})
+    try:
+        c.start()
+        result = c.wait(timeout=600)
+        if result.get("StatusCode") != 0:
+            raise errors.KitError("컨테이너 안에서 busybox-static을 설치하지 못했습니다 (Debian 미러 연결?).",
+                                  cause=c.logs().decode("utf-8", "replace")[-400:])
+        files = {}
+        for path in ("/bin/busybox", "/busybox.version"):
+            stream, _ = c.get_archive(path)
+            with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+                member = tar.getmembers()[0]
+                files[path] = tar.extractfile(member).read()
+    finally:
+        c.remove(force=True)
+    version = files["/busybox.version"].decode().strip()
+    with tempfile.TemporaryDirectory(prefix="learn-docker-ko-busybox-") as tmp:
+        shutil.copy(DOCKERFILES / "busybox" / "Dockerfile", tmp)
+        binary = Path(tmp) / "busybox"
+        binary.write_bytes(files["/bin/busybox"])
+        binary.chmod(0o755)
+        recipe = f"Debian busybox-static {version}"
+        _docker_build(Path(tmp), tag, recipe)
+    return recipe

@@ -1,0 +1,139 @@
+"""The first cell of every chapter: is the engine usable, and what will the course do if not?"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from . import errors
+from ._state import STATE, labels, use_chapter
+from .connection import client, current_context
+from .display import say
+
+LOW_DISK_MB = 2000
+
+
+@dataclass
+class Report:
+    """Checklist lines: (ok | warn | fail, title, detail)."""
+
+    lines: list[tuple[str, str, str]] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+    def add(self, level: str, title: str, detail: str = "") -> None:
+        self.lines.append((level, title, detail))
+
+    @property
+    def ok(self) -> bool:
+        return all(level != "fail" for level, _, _ in self.lines)
+
+    def text(self) -> str:
+        mark = {"ok": "[OK]  ", "warn": "[주의]", "fail": "[실패]"}
+        return "\n".join(f"{mark[lv]} {t}" + (f" — {d}" if d else "") for lv, t, d in self.lines)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(self.text())
+
+    def _repr_html_(self) -> str:
+        color = {"ok": "#2e7d32", "warn": "#ef6c00", "fail": "#c62828"}
+        mark = {"ok": "✔", "warn": "⚠", "fail": "✘"}
+        rows = "".join(
+            f"<tr><td style='color:{color[lv]}'>{mark[lv]}</td><td style='text-align:left'>{html.escape(t)}</td>"
+            f"<td style='text-align:left'>{html.escape(d)}</td></tr>"
+            for lv, t, d in self.lines
+        )
+        return f"<table>{rows}</table>"
+
+
+def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None) -> Report:
+    """Check the engine for a chapter and explain any problem in plain Korean.
+
+    Connects, prints the engine version, makes sure the kit images are present (building them
+    offline if needed), runs a real container, and reports registry reachability and free disk.
+    Raises the matching course error when the engine cannot be used.
+    """
+    if chapter is not None:
+        use_chapter(chapter)
+    report = Report()
+    ctx = current_context()
+    try:
+        c = client()
+    except errors.CourseError as exc:
+        report.add("fail", exc.message, exc.hint)
+        _show(report)
+        raise
+    if ctx and ctx.get("stale"):
+        report.add("warn", f"docker context '{ctx['name']}'의 설정이 없습니다",
+                   f"기본 소켓 {STATE.base_url}을(를) 대신 씁니다. `docker context use default`를 권합니다.")
+    v = c.version()
+    report.facts["server_version"] = v.get("Version")
+    report.add("ok", f"Docker 엔진 {v.get('Version')} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
+               f"연결: {STATE.base_url}")
+
+    from . import kit
+
+    online = kit.registry_answers()
+    report.facts["registry"] = online
+    if online:
+        report.add("ok", "Docker Hub에 연결됩니다", "필요한 이미지는 pull로 받습니다.")
+    else:
+        report.add("warn", "Docker Hub에 연결할 수 없습니다 (폐쇄망)",
+                   "걱정 마세요: 과정 이미지는 로컬에서 빌드하고, push/pull 실습은 로컬 레지스트리로 합니다.")
+    wanted = kit_images or kit.names()
+    absent = kit.missing(wanted)
+    if absent:
+        say(f"과정 이미지 {len(absent)}개를 준비합니다 (처음 한 번만, 몇 분 걸릴 수 있습니다): {', '.join(absent)}")
+        try:
+            kit.ensure(wanted)
+        except errors.CourseError as exc:
+            report.add("fail", exc.message, exc.hint)
+            _show(report)
+            raise
+    report.add("ok", f"과정 이미지 {len(wanted)}개 준비됨", ", ".join(wanted))
+
+    container = c.containers.create("busybox:1.35", ["df", "-Pk", "/"], labels=labels(), network_disabled=True)
+    try:
+        container.start()
+        code = container.wait(timeout=30).get("StatusCode")
+        out = container.logs().decode()
+    finally:
+        container.remove(force=True)
+    if code != 0:
+        report.add("fail", "테스트 컨테이너가 실패했습니다", out[-200:])
+        _show(report)
+        raise errors.CourseError("테스트 컨테이너를 실행하지 못했습니다.", cause=out[-300:])
+    report.add("ok", "테스트 컨테이너 실행 성공 (busybox:1.35)")
+    free_mb = _free_mb(out)
+    report.facts["free_mb"] = free_mb
+    if free_mb is not None and free_mb < LOW_DISK_MB:
+        report.add("warn", f"엔진 디스크 여유가 {free_mb} MB뿐입니다",
+                   "이미지 빌드가 실패할 수 있습니다. 쓰지 않는 이미지를 `h.rmi`로 지우세요.")
+    elif free_mb is not None:
+        report.add("ok", f"엔진 디스크 여유 {free_mb / 1000:.1f} GB")
+    _show(report)
+    return report
+
+
+def _free_mb(df_output: str) -> int | None:
+    for line in df_output.splitlines()[1:]:
+        parts = re.split(r"\s+", line.strip())
+        if len(parts) >= 4 and parts[3].isdigit():
+            return int(parts[3]) // 1024
+    return None
+
+
+def _show(report: Report) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(report)
+            return
+    except ImportError:
+        pass
+    say(report.text())

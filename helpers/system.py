@@ -1,0 +1,105 @@
+"""Engine-wide verbs: version, info, compose version, networks and volumes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from ._state import labels
+from .connection import client, friendly
+from .display import Output, Table, echo, say
+
+
+@friendly()
+def version() -> dict:
+    """Show client (docker SDK) and server (engine) versions. Similar to ``docker version``.
+
+    Introduced in chapter 01.
+    """
+    import docker
+
+    echo("version")
+    server = client().version()
+    c = client().api
+    result = {
+        "client": {"name": "docker SDK for Python", "version": docker.__version__, "api_version": c.api_version},
+        "server": {"version": server.get("Version"), "api_version": server.get("ApiVersion"),
+                   "os": server.get("Os"), "arch": server.get("Arch"), "kernel": server.get("KernelVersion"),
+                   "components": {x["Name"]: x["Version"] for x in server.get("Components") or []}},
+    }
+    say(f"Client: docker SDK {docker.__version__} (API {c.api_version})\n"
+        f"Server: Docker Engine {result['server']['version']} (API {result['server']['api_version']}, "
+        f"{result['server']['os']}/{result['server']['arch']})\n"
+        + "\n".join(f"  {k}: {v}" for k, v in result["server"]["components"].items()))
+    return result
+
+
+@friendly()
+def info() -> dict:
+    """Return engine-wide facts (containers, images, storage, kernel, drivers). Similar to ``docker info``.
+
+    Introduced in chapter 01.
+    """
+    echo("info")
+    return client().info()
+
+
+def compose_version() -> Output:
+    """Show the Compose version, if Compose is installed. Similar to ``docker compose version``.
+
+    Compose is a separate program (the SDK cannot ask it), so this one helper runs a subprocess.
+    Introduced in chapter 01.
+    """
+    for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
+        if not shutil.which(argv[0]):
+            continue
+        echo(*argv[1:]) if argv[0] == "docker" else say("$ docker-compose version")
+        try:
+            run = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if run.returncode == 0:
+            return Output(run.stdout.strip(), exit_code=0)
+    echo("compose", "version")
+    return Output("Compose가 설치되어 있지 않습니다 (이 과정의 1~5장에는 필요 없습니다; Docker Desktop에는 들어 있습니다).",
+                  exit_code=1)
+
+
+@friendly()
+def networks() -> Table:
+    """List networks with their drivers. Similar to ``docker network ls``. Introduced in chapter 01."""
+    echo("network", "ls")
+    raw = client().api.networks()
+    items = [client().networks.prepare_model(n) for n in raw]
+    rows = [[n["Id"][:12], n["Name"], n["Driver"], n.get("Scope", "")] for n in raw]
+    return Table(items, ["NETWORK ID", "NAME", "DRIVER", "SCOPE"], rows)
+
+
+@friendly(0)
+def network_create(name: str, driver: str = "bridge", chapter: str | None = None):
+    """Create a labelled network. Similar to ``docker network create``. Introduced in chapter 01."""
+    import docker.errors as de
+
+    echo("network", "create", ["--driver", driver] if driver != "bridge" else None, name)
+    for old in client().networks.list(names=[name], filters={"label": list(labels(chapter))[0]}):
+        old.remove()
+    try:
+        return client().networks.create(name, driver=driver, labels=labels(chapter))
+    except de.APIError as exc:
+        raise exc
+
+
+@friendly()
+def volumes() -> Table:
+    """List volumes. Similar to ``docker volume ls``. Introduced in chapter 01."""
+    echo("volume", "ls")
+    raw = client().api.volumes().get("Volumes") or []
+    items = [client().volumes.prepare_model(v) for v in raw]
+    return Table(items, ["DRIVER", "VOLUME NAME"], [[v["Driver"], v["Name"]] for v in raw])
+
+
+@friendly(0)
+def volume_create(name: str, chapter: str | None = None):
+    """Create a labelled volume. Similar to ``docker volume create``. Introduced in chapter 01."""
+    echo("volume", "create", name)
+    return client().volumes.create(name, labels=labels(chapter))
