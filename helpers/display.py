@@ -220,4 +220,6 @@ class Progress:
 
     def summary(self) -> str:
         done = sum(1 for s in self.layers.values() if s.startswith(self.FINAL))
+        if not self.layers:
+            return f"{self.title}: 새로 받을 레이어가 없습니다 (모두 이미 있음)"
         return f"{self.title}: 레이어 {len(self.layers)}개 중 {done}개 완료"

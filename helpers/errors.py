@@ -164,7 +164,7 @@ def translate(exc: BaseException, *, what: str = "") -> CourseError:
         return ContainerRunning(cause=text)
     if "is not running" in low:
         return ContainerNotRunning(cause=text)
-    if "image is being used" in low or "conflict: unable to delete" in low or "image has dependent" in low:
+    if "image is being used" in low or "conflict: unable to delete" in low or "unable to remove repository reference" in low or "image has dependent" in low:
         return ImageInUse(cause=text)
     if (
         "no such host" in low

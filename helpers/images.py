@@ -78,7 +78,11 @@ def pull(ref: str, *, chapter: str | None = None):
 
 
 def _pull_error(ref: str, text: str) -> errors.CourseError:
-    from . import kit
+    from . import kit, registry
+
+    if ref.startswith(registry.address() + "/") and not registry.running():
+        return errors.RegistryUnavailable(f"과정 레지스트리({registry.address()})가 꺼져 있습니다.",
+                                          hint="`h.registry.start()`로 먼저 띄우세요.", cause=text)
 
     low = text.lower()
     if "manifest unknown" in low or "not found" in low or "does not exist" in low:
