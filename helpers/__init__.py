@@ -42,3 +42,12 @@ __all__ = [
     "show_error", "start", "stop", "Table", "tag", "unpause", "use_chapter", "version", "volume_create",
     "volumes", "wait_for",
 ]
+
+
+def __getattr__(name: str):
+    """``h.widgets``, ``h.charts``, ``h.checks`` load on first use (they import ipywidgets / nbgrader bits)."""
+    if name in ("widgets", "charts", "checks", "grading"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
