@@ -69,6 +69,9 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
     if ctx and ctx.get("stale"):
         report.add("warn", f"docker context '{ctx['name']}'의 설정이 없습니다",
                    f"기본 소켓 {STATE.base_url}을(를) 대신 씁니다. `docker context use default`를 권합니다.")
+    elif ctx and ctx.get("host") != STATE.base_url:
+        report.add("warn", f"docker context '{ctx['name']}'의 엔진({ctx['host']})이 응답하지 않습니다",
+                   f"{STATE.base_url}을(를) 대신 씁니다. `docker context use default`를 권합니다.")
     v = c.version()
     report.facts["server_version"] = v.get("Version")
     report.add("ok", f"Docker 엔진 {v.get('Version')} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",

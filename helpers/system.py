@@ -78,15 +78,10 @@ def networks() -> Table:
 @friendly(0)
 def network_create(name: str, driver: str = "bridge", chapter: str | None = None):
     """Create a labelled network. Similar to ``docker network create``. Introduced in chapter 01."""
-    import docker.errors as de
-
     echo("network", "create", ["--driver", driver] if driver != "bridge" else None, name)
     for old in client().networks.list(names=[name], filters={"label": list(labels(chapter))[0]}):
-        old.remove()
-    try:
-        return client().networks.create(name, driver=driver, labels=labels(chapter))
-    except de.APIError as exc:
-        raise exc
+        old.remove()  # a cell run twice: replace the course's own network of that name
+    return client().networks.create(name, driver=driver, labels=labels(chapter))
 
 
 @friendly()
