@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-.venv/bin/python -m ruff check helpers tests tools
+.venv/bin/python -m ruff check helpers tests benchmarks
 exec .venv/bin/python -m pytest "$@"
