@@ -50,7 +50,7 @@ CATALOG: tuple[KitImage, ...] = (
     KitImage("python:3.11-slim", "Python 3.11 (Debian python3)", "python",
              ("python3", "--version"), "Python 3.11", package="python3"),
     KitImage("learn-docker-ko/hello:0.1", "이 과정의 인사 이미지 (책 2장의 hello 이미지 대신)", "hello",
-             ("cat", "/hello.sh"), "Hello, Chapter", pull=False, stands_for="giljae/ld_ch02:0.1"),
+             ("sh", "/hello.sh"), "Hello, Chapter", pull=False, stands_for="giljae/ld_ch02:0.1"),
 )
 
 BY_NAME = {k.name: k for k in CATALOG}
