@@ -5,6 +5,7 @@ Each shows its ``docker ...`` line first and returns SDK objects or plain data.
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 
@@ -40,6 +41,26 @@ def _port_flags(ports: dict | None) -> list[str]:
             flags += ["-p", f"{ip}:{hport}:{cport}" if hport else f"{ip}::{cport}"]
         else:
             flags += ["-p", f"{host}:{cport}"]
+    return flags
+
+
+def _extra_flags(kwargs: dict) -> list[str]:
+    """CLI flags for the docker-py keyword arguments the course uses beyond the basics."""
+    flags: list[str] = []
+    volumes = kwargs.get("volumes") or {}
+    for src, spec in (volumes.items() if isinstance(volumes, dict) else []):
+        bind = spec.get("bind") if isinstance(spec, dict) else spec
+        mode = spec.get("mode", "rw") if isinstance(spec, dict) else "rw"
+        flags += ["-v", f"{src}:{bind}" + (":ro" if mode == "ro" else "")]
+    for item in volumes if isinstance(volumes, list) else []:
+        flags += ["-v", item]
+    if kwargs.get("network"):
+        flags += ["--network", kwargs["network"]]
+    if kwargs.get("working_dir"):
+        flags += ["-w", kwargs["working_dir"]]
+    if kwargs.get("entrypoint") is not None:
+        ep = kwargs["entrypoint"]
+        flags += [f"--entrypoint={' '.join(ep) if isinstance(ep, list) else ep}"]
     return flags
 
 
@@ -125,7 +146,7 @@ def create(image: str, command=None, *, name: str | None = None, ports: dict | N
     """
     ports = _ports_for_sdk(ports)
     echo("create", "-it" if interactive else None, ["--name", name] if name else None,
-         "-P" if publish_all else None, _port_flags(ports), image, _command_list(command))
+         "-P" if publish_all else None, _port_flags(ports), _extra_flags(kwargs), image, _command_list(command))
     require_image(image)
     if name:
         _replace_named(name)
@@ -157,7 +178,7 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
     env_flags = [f"-e={k}={v}" for k, v in (environment or {}).items()]
     echo("run", "-d" if detach else None, "-it" if interactive else None, "--rm" if rm else None,
          ["--name", name] if name else None, "-P" if publish_all else None, _port_flags(ports), env_flags,
-         image, _command_list(command))
+         _extra_flags(kwargs), image, _command_list(command))
     require_image(image)
     if name:
         _replace_named(name)
@@ -230,7 +251,8 @@ def ps(all: bool = False, filters: dict | None = None) -> Table:  # noqa: A002 -
 
     Returns a list of ``Container`` objects that prints like the CLI table. Introduced in chapter 02.
     """
-    echo("ps", "-a" if all else None)
+    echo("ps", "-a" if all else None,
+         [f"--filter={k}={v}" for k, vs in (filters or {}).items() for v in (vs if isinstance(vs, list) else [vs])])
     api = client().api
     raw = api.containers(all=all, filters=filters)
     items = [client().containers.prepare_model(_sparse_to_full(r)) for r in raw]
@@ -253,10 +275,15 @@ def ago_epoch(seconds) -> str:
 
 
 def _verb(verb: str, name: str, *flags, **kwargs):
+    import docker.errors as de
+
     c = _get(name)
     echo(verb, *flags, name)
     getattr(c, verb)(**kwargs)
-    c.reload()
+    try:
+        c.reload()
+    except de.NotFound:  # a --rm container is gone as soon as it stops
+        c.attrs["State"] = {"Status": "removed"}
     say(name)
     return c
 
@@ -357,7 +384,11 @@ def attach(name: str, tail: int = 20) -> Output:
                                          hint=f"`h.start('{name}')`로 먼저 시작하세요.")
     say(f"(노트북에서는 키보드를 넘겨줄 수 없어, 최근 출력 {tail}줄을 보여 줍니다. "
         "명령은 h.exec(...)로, 진짜 attach는 JupyterLab 터미널에서 해 보세요.)")
-    return Output(c.logs(tail=tail).decode("utf-8", "replace"), container=c.id)
+    text = _ANSI.sub("", c.logs(tail=tail).decode("utf-8", "replace")).replace("\r", "")
+    return Output(text, container=c.id)
+
+
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][A-Za-z0-9])")
 
 
 class PortMap(dict):

@@ -34,6 +34,12 @@ class CourseError(Exception):
     def _render_traceback_(self) -> list[str]:
         return [f"{type(self).__name__}: {self}"]
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}: {self}"
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
     def _repr_html_(self) -> str:
         body = html.escape(str(self))
         return (

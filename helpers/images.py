@@ -85,6 +85,11 @@ def _pull_error(ref: str, text: str) -> errors.CourseError:
                                           hint="`h.registry.start()`로 먼저 띄우세요.", cause=text)
 
     low = text.lower()
+    if ref.startswith(registry.address() + "/") and ("manifest unknown" in low or "not found" in low):
+        repo = split_ref(ref)[0].split("/", 1)[1]
+        return errors.ImageNotFound(f"과정 레지스트리에 '{ref}'이(가) 없습니다.",
+                                    hint=f"`h.registry.tags('{repo}')`로 있는 태그를 확인하세요 "
+                                         "(태그를 빼면 latest를 찾습니다).", cause=text)
     if "manifest unknown" in low or "not found" in low or "does not exist" in low:
         return errors.ImageNotFound(f"레지스트리에 '{ref}'이(가) 없습니다.",
                                     hint="이름과 태그를 확인하세요. " + kit.hint_for(ref), cause=text)

@@ -74,15 +74,35 @@ def hint_for(ref: str) -> str:
     return f"레지스트리에 연결된다면 `h.pull('{ref}')`로 받을 수 있습니다. `h.images()`로 있는 이미지를 확인하세요."
 
 
-def _local_tags() -> set[str]:
-    return {t for img in client().api.images() for t in img.get("RepoTags") or []}
+def revision(k: KitImage) -> str:
+    """A short hash of the recipe: a built image whose label differs is rebuilt."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{k.recipe}|{k.check}|{k.expect}|2".encode())
+    folder = DOCKERFILES / ("busybox" if k.recipe == "busybox-static" else k.recipe)
+    if folder.is_dir():
+        for f in sorted(folder.iterdir()):
+            digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _local_images() -> dict[str, dict]:
+    return {t: img for img in client().api.images() for t in img.get("RepoTags") or []}
 
 
 @friendly()
 def missing(wanted: list[str] | None = None) -> list[str]:
-    """Kit images not on the engine (one list call: the warm check)."""
-    have = _local_tags()
-    return [n for n in (wanted or names()) if n not in have]
+    """Kit images not on the engine, or built from an older recipe (one list call: the warm check)."""
+    have = _local_images()
+    out = []
+    for n in wanted or names():
+        img = have.get(n)
+        labels = (img or {}).get("Labels") or {}
+        stale = labels.get(KIT_LABEL) == "built" and labels.get(f"{KIT_LABEL}.revision") != revision(BY_NAME[n]) \
+            if n in BY_NAME else False
+        if img is None or stale:
+            out.append(n)
+    return out
 
 
 @friendly()
@@ -168,13 +188,13 @@ def _build(k: KitImage) -> None:
     say(f"[kit] {k.name}: 로컬에서 빌드합니다 ({k.recipe})")
     candidate = f"{CANDIDATE}:{k.name.replace('/', '-').replace(':', '-')}"
     if k.recipe == "debootstrap":
-        source = _debootstrap(candidate)
+        source = _debootstrap(candidate, revision(k))
     elif k.recipe == "busybox-static":
-        source = _busybox(candidate)
+        source = _busybox(candidate, revision(k))
     else:
         where = f"helpers/dockerfiles/{k.recipe}"
         source = f"Debian {k.package} ({where})" if k.package else f"과정 Dockerfile ({where})"
-        _docker_build(DOCKERFILES / k.recipe, candidate, source)
+        _docker_build(DOCKERFILES / k.recipe, candidate, source, revision(k))
     found = _check(candidate, k)
     if k.expect not in found:
         client().images.remove(candidate, force=True)
@@ -183,8 +203,14 @@ def _build(k: KitImage) -> None:
             hint="Debian 패키지 버전이 바뀌었을 수 있습니다. 과정 저장소를 최신으로 받으세요.",
         )
     repo, tag = k.name.rsplit(":", 1)
+    old = _local_images().get(k.name)
     client().images.get(candidate).tag(repo, tag)
     client().images.remove(candidate)
+    if old is not None:  # an older build of the same name: drop it unless something still uses it
+        try:
+            client().images.remove(old["Id"])
+        except Exception:  # noqa: BLE001 - in use by a container or another image: leave it
+            pass
     say(f"[kit] {k.name}: 준비 완료 ({source})")
 
 
@@ -198,17 +224,17 @@ def _check(ref: str, k: KitImage) -> str:
         c.remove(force=True)
 
 
-def _kit_labels(recipe: str) -> dict[str, str]:
-    return {KIT_LABEL: "built", f"{KIT_LABEL}.recipe": recipe}
+def _kit_labels(recipe: str, rev: str) -> dict[str, str]:
+    return {KIT_LABEL: "built", f"{KIT_LABEL}.recipe": recipe, f"{KIT_LABEL}.revision": rev}
 
 
-def _docker_build(path: Path, tag: str, recipe: str) -> None:
-    events = client().api.build(path=str(path), tag=tag, labels=_kit_labels(recipe), rm=True, forcerm=True,
+def _docker_build(path: Path, tag: str, recipe: str, rev: str) -> None:
+    events = client().api.build(path=str(path), tag=tag, labels=_kit_labels(recipe, rev), rm=True, forcerm=True,
                                 pull=False, decode=True)
     Progress(f"build {tag}").feed(events)
 
 
-def _debootstrap(tag: str) -> str:
+def _debootstrap(tag: str, rev: str) -> str:
     """Debian bookworm from debootstrap on this (Debian/Ubuntu, root) host, then `docker import`."""
     if sys.platform != "linux" or os.geteuid() != 0:
         raise errors.KitError(
@@ -249,7 +275,7 @@ def _debootstrap(tag: str) -> str:
         subprocess.run(["tar", "-C", str(root), "--numeric-owner", "-cf", str(tar_path), "."], check=True)
         recipe = f"debootstrap {version} --variant=minbase bookworm"
         repo, t = tag.rsplit(":", 1)
-        label_changes = [f'LABEL {k}="{v}"' for k, v in _kit_labels(recipe).items()]
+        label_changes = [f'LABEL {k}="{v}"' for k, v in _kit_labels(recipe, rev).items()]
         out = client().api.import_image(src=str(tar_path), repository=repo, tag=t,
                                         changes=['CMD ["bash"]', *label_changes])
         if "error" in str(out).lower():
@@ -257,7 +283,7 @@ def _debootstrap(tag: str) -> str:
     return recipe
 
 
-def _busybox(tag: str) -> str:
+def _busybox(tag: str, rev: str) -> str:
     """Fetch busybox-static's binary in a Debian container, then `FROM scratch` around it."""
     script = ("apt-get update -qq && apt-get install -y -qq --no-install-recommends busybox-static >/dev/null "
               "&& dpkg-query -W -f='${Version}' busybox-static > /busybox.version")
@@ -283,5 +309,5 @@ def _busybox(tag: str) -> str:
         binary.write_bytes(files["/bin/busybox"])
         binary.chmod(0o755)
         recipe = f"Debian busybox-static {version}"
-        _docker_build(Path(tmp), tag, recipe)
+        _docker_build(Path(tmp), tag, recipe, rev)
     return recipe

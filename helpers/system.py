@@ -50,17 +50,16 @@ def compose_version() -> Output:
     Compose is a separate program (the SDK cannot ask it), so this one helper runs a subprocess.
     Introduced in chapter 01.
     """
+    echo("compose", "version")
     for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
         if not shutil.which(argv[0]):
             continue
-        echo(*argv[1:]) if argv[0] == "docker" else say("$ docker-compose version")
         try:
             run = subprocess.run(argv, capture_output=True, text=True, timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             continue
         if run.returncode == 0:
             return Output(run.stdout.strip(), exit_code=0)
-    echo("compose", "version")
     return Output("Compose가 설치되어 있지 않습니다 (이 과정의 1~5장에는 필요 없습니다; Docker Desktop에는 들어 있습니다).",
                   exit_code=1)
 
