@@ -29,13 +29,8 @@ def leftovers(chapter: str | None = None) -> dict[str, list[str]]:
 
 
 def _course_refs(chapter: str | None, have_tags: set[str]) -> set[str]:
-    """Names the course added: the ledger's, plus (course-wide) any name in the course registry."""
-    from . import registry
-
-    refs = {r for r in ledger.refs(chapter) if r in have_tags}
-    if chapter is None:
-        refs |= {t for t in have_tags if t.startswith(registry.address() + "/")}
-    return refs - set(kit.BY_NAME)
+    """Names the course added (tags, pulls), as its ledger recorded them; never a learner's own."""
+    return {r for r in ledger.refs(chapter) if r in have_tags} - set(kit.BY_NAME)
 
 
 @friendly()

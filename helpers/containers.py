@@ -116,7 +116,7 @@ def _replace_named(name: str) -> None:
     if CHAPTER_LABEL not in (old.labels or {}):
         raise errors.NameInUse(f"'{name}'이라는 컨테이너가 이미 있고, 이 과정이 만든 것이 아닙니다.")
     say(f"(이전에 만든 '{name}' 컨테이너를 지우고 새로 만듭니다)")
-    old.remove(force=True)
+    old.remove(force=True, v=True)
 
 
 def _start(c, ports: dict | None) -> None:
@@ -128,7 +128,7 @@ def _start(c, ports: dict | None) -> None:
     except de.APIError as exc:
         err = errors.translate(exc)
         try:
-            c.remove(force=True)
+            c.remove(force=True, v=True)
         except de.APIError:
             pass
         if isinstance(err, errors.PortInUse):
@@ -207,13 +207,13 @@ def _finish_foreground(c, *, rm: bool, timeout: float) -> Output:
     try:
         result = c.wait(timeout=timeout)
     except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError) as exc:
-        c.remove(force=True)
+        c.remove(force=True, v=True)
         raise errors.ContainerTimeout(
             f"컨테이너가 {timeout:g}초 안에 끝나지 않아 멈추고 지웠습니다.", cause=str(exc)
         ) from exc
     text = c.logs(stdout=True, stderr=True).decode("utf-8", "replace")
     if rm:
-        c.remove(force=True)
+        c.remove(force=True, v=True)
     return Output(text, exit_code=result.get("StatusCode"), container=c.id)
 
 

@@ -194,7 +194,7 @@ def _is_connection_error(exc: BaseException) -> bool:
     seen = exc
     for _ in range(6):
         if seen is None:
-            return False
+            break
         if isinstance(seen, (requests.exceptions.ConnectionError, ConnectionError, FileNotFoundError)):
             return True
         seen = seen.__cause__ or seen.__context__

@@ -151,6 +151,10 @@ def ensure(wanted: list[str] | None = None, *, allow_pull: bool | None = None) -
 
     Images already present cost one list call. Returns :func:`status`.
     """
+    unknown = [n for n in wanted or [] if n not in BY_NAME]
+    if unknown:
+        raise errors.KitError(f"과정 키트에 없는 이미지입니다: {', '.join(unknown)}",
+                              hint="키트 이미지는 " + ", ".join(names()) + " 입니다. " + hint_for(unknown[0]))
     todo = missing(wanted)
     if not todo:
         return status()
@@ -221,7 +225,7 @@ def _check(ref: str, k: KitImage) -> str:
         c.wait(timeout=60)
         return c.logs().decode("utf-8", "replace")
     finally:
-        c.remove(force=True)
+        c.remove(force=True, v=True)
 
 
 def _kit_labels(recipe: str, rev: str) -> dict[str, str]:
@@ -301,7 +305,7 @@ def _busybox(tag: str, rev: str) -> str:
                 member = tar.getmembers()[0]
                 files[path] = tar.extractfile(member).read()
     finally:
-        c.remove(force=True)
+        c.remove(force=True, v=True)
     version = files["/busybox.version"].decode().strip()
     with tempfile.TemporaryDirectory(prefix="learn-docker-ko-busybox-") as tmp:
         shutil.copy(DOCKERFILES / "busybox" / "Dockerfile", tmp)

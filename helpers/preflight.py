@@ -105,7 +105,7 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
         code = container.wait(timeout=30).get("StatusCode")
         out = container.logs().decode()
     finally:
-        container.remove(force=True)
+        container.remove(force=True, v=True)
     if code != 0:
         report.add("fail", "테스트 컨테이너가 실패했습니다", out[-200:])
         _show(report)

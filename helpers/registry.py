@@ -60,7 +60,7 @@ def start(chapter: str | None = None):
         if existing.status == "running" and running():
             say(f"(과정 레지스트리가 이미 {address()}에서 동작 중입니다)")
             return existing
-        existing.remove(force=True)
+        existing.remove(force=True, v=True)
     except de.NotFound:
         pass
     if IMAGE in kit.missing([IMAGE]):
@@ -83,7 +83,7 @@ def start(chapter: str | None = None):
             return c
         time.sleep(0.1)
     logs = c.logs().decode("utf-8", "replace")[-300:]
-    c.remove(force=True)
+    c.remove(force=True, v=True)
     raise errors.RegistryUnavailable("과정 레지스트리가 시작되지 않았습니다.", cause=logs)
 
 
@@ -97,7 +97,7 @@ def stop() -> None:
     except de.NotFound:
         return
     echo("rm", "-f", NAME)
-    c.remove(force=True)
+    c.remove(force=True, v=True)
 
 
 def _require() -> None:

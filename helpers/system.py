@@ -79,7 +79,8 @@ def network_create(name: str, driver: str = "bridge", chapter: str | None = None
     """Create a labelled network. Similar to ``docker network create``. Introduced in chapter 01."""
     echo("network", "create", ["--driver", driver] if driver != "bridge" else None, name)
     for old in client().networks.list(names=[name], filters={"label": list(labels(chapter))[0]}):
-        old.remove()  # a cell run twice: replace the course's own network of that name
+        if old.name == name:  # the engine's name filter matches substrings
+            old.remove()  # a cell run twice: replace the course's own network of that name
     return client().networks.create(name, driver=driver, labels=labels(chapter))
 
 

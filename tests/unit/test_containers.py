@@ -1,0 +1,229 @@
+"""helpers.containers against the fake client: the CLI line each verb shows, and its decisions
+(name reuse, port conflicts, running containers) without an engine."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+import helpers as h
+from helpers import errors
+from helpers._state import CHAPTER_LABEL
+from helpers.containers import PortMap, _port_flags, _ports_for_sdk
+
+from .fakes import printed
+
+
+@pytest.mark.parametrize(("ports", "flags"), [
+    ({80: 8080}, ["-p", "8080:80"]),
+    ({80: None}, ["-p", "80"]),
+    ({"80/tcp": 8080}, ["-p", "8080:80"]),
+    ({"53/udp": 5353}, ["-p", "5353:53/udp"]),
+    ({80: ("127.0.0.1", 8080)}, ["-p", "127.0.0.1:8080:80"]),
+    ({80: ("127.0.0.1", None)}, ["-p", "127.0.0.1::80"]),
+    ({80: 8080, 443: 8443}, ["-p", "8080:80", "-p", "8443:443"]),
+    (None, []),
+])
+def test_port_flags_read_like_the_cli(ports, flags):
+    assert _port_flags(_ports_for_sdk(ports)) == flags
+
+
+def test_ports_for_sdk_adds_the_protocol():
+    assert _ports_for_sdk({80: 8080, "443": None, "53/udp": 53}) == {"80/tcp": 8080, "443/tcp": None, "53/udp": 53}
+    assert _ports_for_sdk({}) is None
+
+
+def test_run_foreground_line_output_and_exit_code(fake, capsys):
+    fake.outputs["sh -c echo 안녕; exit 3"] = (b"\xec\x95\x88\xeb\x85\x95\n", 3)
+    out = h.run("busybox:1.35", "sh -c 'echo 안녕; exit 3'")
+    assert printed(capsys) == ["$ docker run busybox:1.35 sh -c 'echo 안녕; exit 3'"]
+    assert out == "안녕\n" and out.exit_code == 3
+    assert fake.created[0]["command"] == ["sh", "-c", "echo 안녕; exit 3"]
+    assert fake.created[0]["labels"] == {CHAPTER_LABEL: "unit"}
+    assert fake.created[0]["auto_remove"] is False
+    assert len(fake.container_names()) == 1  # like `docker run` without --rm: the exited container stays
+
+
+def test_run_rm_foreground_removes_the_container(fake, capsys):
+    h.run("busybox:1.35", ["echo", "hi"], rm=True)
+    assert printed(capsys) == ["$ docker run --rm busybox:1.35 echo hi"]
+    assert fake.container_names() == set()
+
+
+def test_run_detached_with_ports_name_and_env(fake, capsys):
+    c = h.run("httpd:2.4", name="web", detach=True, ports={80: 8080}, environment={"A": "1"}, chapter="03")
+    lines = printed(capsys)
+    assert lines[0] == "$ docker run -d --name web -p 8080:80 -e=A=1 httpd:2.4"
+    assert shlex.split(lines[0][2:]) == ["docker", "run", "-d", "--name", "web", "-p", "8080:80", "-e=A=1", "httpd:2.4"]
+    assert lines[1] == c.id
+    assert c.status == "running"
+    assert fake.created[0]["ports"] == {"80/tcp": 8080}
+    assert fake.created[0]["labels"] == {CHAPTER_LABEL: "03"}
+    assert fake.created[0]["environment"] == {"A": "1"}
+
+
+def test_run_random_port_and_publish_all_lines(fake, capsys):
+    h.run("httpd:2.4", name="a", detach=True, ports={80: None})
+    h.run("httpd:2.4", name="b", detach=True, publish_all=True, rm=True)
+    lines = [line for line in printed(capsys) if line.startswith("$")]
+    assert lines == ["$ docker run -d --name a -p 80 httpd:2.4", "$ docker run -d --rm --name b -P httpd:2.4"]
+    assert fake.created[1]["publish_all_ports"] is True and fake.created[1]["auto_remove"] is True
+
+
+def test_run_interactive_keeps_a_tty_open_in_the_background(fake, capsys):
+    c = h.run("busybox:1.35", name="shell", interactive=True)
+    lines = printed(capsys)
+    assert lines[0] == "$ docker run -it --name shell busybox:1.35"
+    assert "h.exec('shell'" in lines[1]
+    assert fake.created[0]["tty"] is True and fake.created[0]["stdin_open"] is True
+    assert c.status == "running"
+
+
+def test_run_missing_image_raises_and_never_creates(fake, capsys):
+    with pytest.raises(errors.ImageNotFound) as info:
+        h.run("alpine:3.19", "echo hi")
+    assert "busybox:1.35" in info.value.hint  # the kit's stand-in for alpine
+    assert "자동으로 내려받지 않습니다" in info.value.message
+    assert fake.created == [] and not any(call[0] == "pull" for call in fake.calls)
+
+
+def test_run_invalid_name_is_invalid_name(fake):
+    with pytest.raises(errors.InvalidName):
+        h.run("Busybox Latest")
+
+
+def test_run_same_name_replaces_the_course_container(fake, capsys):
+    old = fake.add_container("web", labels={CHAPTER_LABEL: "03"})
+    new = h.run("busybox:1.35", "sleep 300", name="web", detach=True)
+    assert "(이전에 만든 'web' 컨테이너를 지우고 새로 만듭니다)" in printed(capsys)
+    assert ("remove_container", "web", True) in fake.calls
+    assert old.removed and not new.removed
+    assert fake.container_names() == {"web"}
+
+
+def test_run_same_name_as_a_learners_own_container_is_name_in_use(fake):
+    own = fake.add_container("mine", labels={})
+    with pytest.raises(errors.NameInUse) as info:
+        h.run("busybox:1.35", name="mine", detach=True)
+    assert "'mine'" in info.value.message
+    assert not own.removed and own.status == "running"
+    assert fake.created == []  # nothing created, nothing removed
+    assert not any(call[0] == "remove_container" for call in fake.calls)
+
+
+def test_run_taken_port_is_port_in_use_and_leaves_no_created_container(fake):
+    fake.add_container("first", "httpd:2.4", labels={CHAPTER_LABEL: "03"}, ports={"80/tcp": 8080})
+    with pytest.raises(errors.PortInUse) as info:
+        h.run("httpd:2.4", name="second", detach=True, ports={80: 8080})
+    assert "8080" in info.value.message
+    assert fake.container_names() == {"first"}
+
+
+def test_create_line_and_state(fake, capsys):
+    c = h.create("busybox:1.35", "sleep 300", name="later", ports={80: 8080}, interactive=True)
+    assert printed(capsys) == ["$ docker create -it --name later -p 8080:80 busybox:1.35 sleep 300"]
+    assert c.status == "created"
+
+
+def test_ps_line_rows_and_sdk_objects(fake, capsys):
+    fake.add_container("웹서버", "httpd:2.4", labels={CHAPTER_LABEL: "03"}, ports={"80/tcp": 8080})
+    fake.add_container("stopped", running=False, labels={CHAPTER_LABEL: "03"})
+    running = h.ps()
+    everything = h.ps(all=True)
+    assert printed(capsys)[0] == "$ docker ps"
+    assert [c.name for c in running] == ["웹서버"]
+    assert sorted(c.name for c in everything) == ["stopped", "웹서버"]
+    assert running[0].status == "running" and running[0].labels == {CHAPTER_LABEL: "03"}
+    assert running[0].ports == {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}
+    text = repr(running)
+    assert text.splitlines()[0].split() == ["CONTAINER", "ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+                                            "NAMES"]
+    assert "0.0.0.0:8080->80/tcp" in text and "웹서버" in text and "httpd:2.4" in text
+
+
+def test_ps_all_line(fake, capsys):
+    h.ps(all=True)
+    assert printed(capsys) == ["$ docker ps -a"]
+
+
+def test_port_line_and_map(fake, capsys):
+    fake.add_container("web", "httpd:2.4", ports={"80/tcp": 8080})
+    result = h.port("web")
+    assert printed(capsys) == ["$ docker port web"]
+    assert isinstance(result, PortMap)
+    assert result == {"80/tcp": [("0.0.0.0", 8080)]}
+    assert result.host_port(80) == 8080 and result.host_port("80/tcp") == 8080 and result.host_port(443) is None
+    assert repr(result) == "80/tcp -> 0.0.0.0:8080"
+    assert repr(PortMap()) == "(호스트에 연결된 포트가 없습니다)"
+
+
+def test_exec_line_output_and_exit_code(fake, capsys):
+    fake.add_container("web")
+    fake.exec_results["ls -l /nope"] = (None, b"ls: /nope: No such file or directory\n", 1)
+    out = h.exec("web", "ls -l /nope", workdir="/tmp", user="nobody")
+    assert printed(capsys) == ["$ docker exec -w /tmp -u nobody web ls -l /nope"]
+    assert out == "ls: /nope: No such file or directory\n" and out.exit_code == 1
+    assert h.execute is h.exec
+
+
+def test_exec_stopped_container_is_not_running(fake):
+    fake.add_container("web", running=False)
+    with pytest.raises(errors.ContainerNotRunning) as info:
+        h.exec("web", "ls")
+    assert "h.start('web')" in info.value.hint
+
+
+def test_commit_line_round_trips_through_the_shell(fake, capsys):
+    fake.add_container("box", labels={CHAPTER_LABEL: "05"})
+    img = h.commit("box", "learner/git", "1.0", message="git 설치", changes=['CMD ["git", "--version"]'])
+    line = printed(capsys)[0]
+    assert shlex.split(line[2:]) == ["docker", "commit", '--change=CMD ["git", "--version"]', "-m", "git 설치",
+                                     "box", "learner/git:1.0"]
+    assert img.cmd == ["git", "--version"]
+    assert img.labels[CHAPTER_LABEL] == "unit"  # labelled so reset can find it
+
+
+@pytest.mark.parametrize(("verb", "line"), [
+    (lambda: h.stop("web"), "$ docker stop web"),
+    (lambda: h.stop("web", time=0), "$ docker stop -t 0 web"),
+    (lambda: h.restart("web", time=3), "$ docker restart -t 3 web"),
+    (lambda: h.pause("web"), "$ docker pause web"),
+    (lambda: h.logs("web", tail=5), "$ docker logs --tail 5 web"),
+    (lambda: h.rm("web", force=True), "$ docker rm -f web"),
+])
+def test_verb_lines(fake, capsys, verb, line):
+    fake.add_container("web")
+    verb()
+    assert printed(capsys)[0] == line
+
+
+def test_rm_running_is_container_running_and_keeps_it(fake):
+    c = fake.add_container("web")
+    with pytest.raises(errors.ContainerRunning):
+        h.rm("web")
+    assert not c.removed
+
+
+def test_unknown_container_is_container_not_found(fake):
+    for verb in (h.start, h.stop, h.rm, h.logs, h.port, h.attach, h.container):
+        with pytest.raises(errors.ContainerNotFound) as info:
+            verb("ghost")
+        assert "'ghost'" in info.value.message
+
+
+def test_logs_tail_and_attach_on_stopped(fake):
+    fake.add_container("talker", command=["sh", "-c", "echo"])
+    fake._containers[next(iter(fake._containers))].output = b"one\ntwo\nthree\n"
+    with h.quiet():
+        assert h.logs("talker", tail=1) == "three\n"
+        assert h.attach("talker", tail=2) == "two\nthree\n"
+        h.stop("talker")
+        with pytest.raises(errors.ContainerNotRunning):
+            h.attach("talker")
+
+
+def test_wait_for_returns_the_last_state(fake):
+    fake.add_container("web")
+    assert h.wait_for("web", "running", timeout=1) == "running"
+    assert h.wait_for("web", "exited", timeout=0.2) == "running"
