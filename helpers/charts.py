@@ -10,7 +10,7 @@ import html
 import math
 from collections.abc import Mapping
 
-from .display import pad, width
+from .display import Rendered, pad, width
 
 __all__ = ["Architecture", "BarChart", "architecture", "bars"]
 
@@ -22,7 +22,7 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-class BarChart:
+class BarChart(Rendered):
     """Horizontal bars as HTML, with a text rendering for saved notebooks and terminals."""
 
     def __init__(self, data: Mapping[str, float], title: str = "", unit: str = "", note: str = "",
@@ -79,15 +79,6 @@ class BarChart:
         note = f"<div style='font-size:85%;color:#666;margin-top:4px'>{' · '.join(foot)}</div>" if foot else ""
         return f"<div style='font-family:sans-serif;max-width:720px'>{title}{''.join(rows)}{note}</div>"
 
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, p, cycle) -> None:
-        p.text(self.text())
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
 
 def bars(data: Mapping[str, float], title: str = "", unit: str = "", note: str = "", log: bool = False) -> BarChart:
     """Draw ``{"label": value}`` as horizontal bars (HTML, text fallback). Introduced in chapter 01."""
@@ -110,7 +101,7 @@ def _count(kind: str) -> int | None:
         return None
 
 
-class Architecture:
+class Architecture(Rendered):
     """Client → REST API → daemon → objects, and a registry, drawn from ``h.version()``/``h.info()`` data."""
 
     def __init__(self, version: dict, info: dict, registry: str, volumes: int | None = None,
@@ -193,15 +184,6 @@ class Architecture:
 
     def html(self) -> str:
         return f"<div>{self.svg()}</div>"
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, p, cycle) -> None:
-        p.text(self.text())
-
-    def _repr_html_(self) -> str:
-        return self.html()
 
 
 def architecture(version: dict, info: dict, registry: str, volumes: int | None = None,

@@ -77,6 +77,25 @@ class Output(str):
         p.text(repr(self))
 
 
+class Rendered:
+    """Mixin: an object with ``text()`` and ``html()`` shows as HTML in a notebook and as text elsewhere."""
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def html(self) -> str:
+        return f"<pre>{html.escape(self.text())}</pre>"
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(self.text())
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
 def width(text: str) -> int:
     """Columns ``text`` takes in a terminal (Hangul and other wide characters count twice)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from . import errors
 from ._state import STATE, labels, use_chapter
 from .connection import client, current_context
-from .display import say
+from .display import Rendered, say
 
 LOW_DISK_MB = 2000
 
 
-@dataclass
-class Report:
+@dataclass(repr=False)
+class Report(Rendered):
     """Checklist lines: (ok | warn | fail, title, detail)."""
 
     lines: list[tuple[str, str, str]] = field(default_factory=list)
@@ -33,13 +33,7 @@ class Report:
         mark = {"ok": "[OK]  ", "warn": "[주의]", "fail": "[실패]"}
         return "\n".join(f"{mark[lv]} {t}" + (f" — {d}" if d else "") for lv, t, d in self.lines)
 
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, p, cycle) -> None:
-        p.text(self.text())
-
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
         color = {"ok": "#2e7d32", "warn": "#ef6c00", "fail": "#c62828"}
         mark = {"ok": "✔", "warn": "⚠", "fail": "✘"}
         rows = "".join(
