@@ -153,3 +153,30 @@ def seed(images: tuple[str, ...] = ("busybox:1.35", "httpd:2.4", "debian:bookwor
         pushed.append(f"{target}:{tag}")
     say(f"과정 레지스트리에 이미지 {len(pushed)}개가 있습니다: {', '.join(p.split('/', 1)[1] for p in pushed)}")
     return pushed
+
+
+@friendly(0)
+def delete(repository: str) -> bool:
+    """Remove one repository (all its tags) from the course registry and reclaim its disk space.
+
+    Deletes the repository's folder in the registry's data directory, then runs the registry's own
+    ``garbage-collect`` so layers no other repository uses are freed. Returns False if it was absent.
+    """
+    import shutil
+
+    _require()
+    repos_root = data_dir() / "docker" / "registry" / "v2" / "repositories"
+    target = (repos_root / repository).resolve()
+    if repos_root.resolve() not in target.parents or not target.is_dir():
+        return False
+    say(f"(과정 레지스트리에서 '{repository}'을(를) 지우고 공간을 되찾습니다)")
+    shutil.rmtree(target)
+    parent = target.parent
+    while parent != repos_root.resolve() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+    c = client().containers.get(NAME)
+    code, out = c.exec_run(["/usr/bin/docker-registry", "garbage-collect", "/etc/docker/registry/config.yml"])
+    if code != 0:
+        raise errors.CourseError("레지스트리 정리(garbage-collect)가 실패했습니다.", cause=out.decode()[-300:])
+    return True

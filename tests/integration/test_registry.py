@@ -178,3 +178,21 @@ def test_registry_start_on_a_taken_port_is_port_in_use(engine, monkeypatch, chap
             registry.start(chapter=chapter)
     assert "LEARN_DOCKER_REGISTRY_PORT" in info.value.hint
     assert not container_exists(engine, "itest-registry-clash")
+
+
+def test_delete_removes_a_repository_and_frees_its_layers(addr, engine, chapter, own_registry):
+    from helpers import registry
+
+    with h.quiet():
+        h.run("busybox:1.35", "sh -c 'head -c 3000000 /dev/urandom > /big'", name="itest-big")
+        h.commit("itest-big", f"{addr}/itest/big", "1")
+        h.push(f"{addr}/itest/big:1")
+    blobs = registry.data_dir() / "docker" / "registry" / "v2" / "blobs"
+    before = sum(p.stat().st_size for p in blobs.rglob("data"))
+    assert "itest/big" in registry.catalog()
+    with h.quiet():
+        assert registry.delete("itest/big") is True
+    after = sum(p.stat().st_size for p in blobs.rglob("data"))
+    assert "itest/big" not in registry.catalog()
+    assert before - after >= 3_000_000  # the random layer is gone from disk
+    assert registry.delete("itest/big") is False
