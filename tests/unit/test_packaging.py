@@ -34,8 +34,12 @@ def conda_deps() -> dict[str, SpecifierSet]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     deps = {}
     for item in env["dependencies"]:
-        if not isinstance(item, str):
-            continue  # the nested pip: list installs this package itself
+        if isinstance(item, dict):  # the nested pip: list — PyPI-only packages, then this package itself
+            for line in item.get("pip", []):
+                if not line.startswith("-"):
+                    req = Requirement(line.split("#")[0].strip())
+                    deps[req.name.lower()] = req.specifier
+            continue
         m = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(.*)", item.strip())
         name, spec = m.group(1).lower(), m.group(2).replace(" ", "")
         if name in ("python", "pip"):
