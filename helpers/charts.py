@@ -101,6 +101,16 @@ def _count(kind: str) -> int | None:
         return None
 
 
+def svg_open(width: int, height: int, arrow_id: str, arrow_color: str) -> list[str]:
+    """The opening of an SVG diagram with an arrow-head marker ``url(#arrow_id)``; close with ``</svg>``."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif">',
+        f'<defs><marker id="{arrow_id}" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
+        f'<path d="M0,0 L10,4 L0,8 z" fill="{arrow_color}"/></marker></defs>',
+    ]
+
+
 class Architecture(Rendered):
     """Client → REST API → daemon → objects, and a registry, drawn from ``h.version()``/``h.info()`` data."""
 
@@ -142,12 +152,7 @@ class Architecture(Rendered):
 
     def svg(self) -> str:
         e = _esc
-        parts = [
-            '<svg xmlns="http://www.w3.org/2000/svg" width="760" height="330" viewBox="0 0 760 330" '
-            'font-family="sans-serif">',
-            '<defs><marker id="arch-arrow" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
-            '<path d="M0,0 L10,4 L0,8 z" fill="#444"/></marker></defs>',
-        ]
+        parts = svg_open(760, 330, "arch-arrow", "#444")
 
         def box(x, y, w, h, fill, title, lines):
             parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="10" fill="{fill}" stroke="#555"/>')

@@ -23,6 +23,7 @@ import helpers as h
 
 from . import errors, ledger
 from ._state import CHAPTER_LABEL, labels
+from .charts import svg_open
 from .containers import _command_list, _port_flags, _ports_for_sdk, _ports_text
 from .display import Progress, Table, cli, echo, human_size, quiet
 from .errors import ContainerNotFound, CourseError, StreamError
@@ -476,12 +477,7 @@ def lifecycle_svg(current: str) -> str:
     """Draw created → running ⇄ paused, running → exited → removed with ``current`` highlighted."""
     current = _NEAREST.get(current, current)
     bw, bh = 140, 46
-    parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" width="720" height="215" viewBox="0 0 720 215" '
-        'font-family="sans-serif">',
-        '<defs><marker id="lv-arrow" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
-        '<path d="M0,0 L10,4 L0,8 z" fill="#555"/></marker></defs>',
-    ]
+    parts = svg_open(720, 215, "lv-arrow", "#555")
 
     def arrow(x1, y1, x2, y2, label, lx, ly):
         parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#555" stroke-width="1.6" '
