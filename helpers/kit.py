@@ -36,11 +36,12 @@ class KitImage:
     pull: bool = True
     stands_for: str = ""
     package: str = ""  # the Debian package a Dockerfile recipe installs
+    base: str = "debian:bookworm"  # the kit image the recipe builds from ("" for none)
 
 
 CATALOG: tuple[KitImage, ...] = (
     KitImage("debian:bookworm", "Debian 12 최소 설치", "debootstrap",
-             ("cat", "/etc/debian_version"), "12.", stands_for="ubuntu"),
+             ("cat", "/etc/debian_version"), "12.", stands_for="ubuntu", base=""),
     KitImage("busybox:1.35", "BusyBox 1.35 (sh, ls, httpd, wget …)", "busybox-static",
              ("busybox",), "BusyBox v1.35", stands_for="alpine"),
     KitImage("httpd:2.4", "Apache httpd 2.4 (Debian apache2, 공식 이미지와 같은 배치)", "httpd",
@@ -50,7 +51,8 @@ CATALOG: tuple[KitImage, ...] = (
     KitImage("python:3.11-slim", "Python 3.11 (Debian python3)", "python",
              ("python3", "--version"), "Python 3.11", package="python3"),
     KitImage("learn-docker-ko/hello:0.1", "이 과정의 인사 이미지 (책 2장의 hello 이미지 대신)", "hello",
-             ("sh", "/hello.sh"), "Hello, Chapter", pull=False, stands_for="giljae/ld_ch02:0.1"),
+             ("sh", "/hello.sh"), "Hello, Chapter", pull=False, stands_for="giljae/ld_ch02:0.1",
+             base="busybox:1.35"),
 )
 
 BY_NAME = {k.name: k for k in CATALOG}
@@ -170,11 +172,14 @@ def ensure(wanted: list[str] | None = None, *, allow_pull: bool | None = None) -
 
 
 def _needed_by(name: str, todo: list[str]) -> bool:
-    """Base images a missing image is built from (debian for most, busybox for hello)."""
-    deps = {"debian:bookworm": {"busybox:1.35", "httpd:2.4", "registry:2.8", "python:3.11-slim",
-                                "learn-docker-ko/hello:0.1"},
-            "busybox:1.35": {"learn-docker-ko/hello:0.1"}}
-    return bool(deps.get(name, set()) & set(todo))
+    """Is ``name`` the base (or the base's base) of an image still to make?"""
+    for wanted in todo:
+        base = BY_NAME[wanted].base
+        while base:
+            if base == name:
+                return True
+            base = BY_NAME[base].base
+    return False
 
 
 def _try_pull(k: KitImage) -> bool:

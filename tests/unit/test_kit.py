@@ -97,3 +97,22 @@ def test_revision_follows_the_recipe_files():
     assert len(set(revs.values())) == len(revs)
     assert all(len(r) == 12 for r in revs.values())
     assert kit.revision(kit.BY_NAME["httpd:2.4"]) == kit.revision(kit.BY_NAME["httpd:2.4"])
+
+
+def test_each_recipe_base_matches_its_dockerfile():
+    from helpers import kit
+
+    for k in kit.CATALOG:
+        dockerfile = kit.DOCKERFILES / k.recipe / "Dockerfile"
+        if dockerfile.is_file():
+            froms = [ln.split()[1] for ln in dockerfile.read_text().splitlines() if ln.startswith("FROM ")]
+            assert froms == [k.base], f"{k.name}: Dockerfile FROM {froms}, catalog base {k.base!r}"
+
+
+def test_missing_images_bring_their_bases_along():
+    from helpers import kit
+
+    assert kit._needed_by("debian:bookworm", ["learn-docker-ko/hello:0.1"])  # via busybox
+    assert kit._needed_by("busybox:1.35", ["learn-docker-ko/hello:0.1"])
+    assert not kit._needed_by("busybox:1.35", ["httpd:2.4"])
+    assert not kit._needed_by("debian:bookworm", ["debian:bookworm"])
