@@ -1,11 +1,19 @@
 """도커를 익히다 — the helpers every chapter notebook imports as ``import helpers as h``.
 
+Four jobs, four rooms:
+
+- the docker verbs a learner calls, flat in this package (``containers``, ``images``, ``system``,
+  with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
+- the offline images: ``kit/`` (catalog, builders, Dockerfiles, archive, the course registry);
+- the widgets: ``widgets/`` (one file per widget on ``base``, and ``charts``);
+- the grading: ``grading/`` (exercise setup, checks by what they read, nbgrader orchestration).
+
 Functions are named after the docker commands the book teaches; each prints its ``docker ...``
 line, then returns docker SDK objects or plain data. Importing this package does no I/O: the
 engine is contacted on the first call.
 """
 
-from . import errors, kit, registry
+from . import errors, kit
 from ._state import labels, use_chapter
 from .cleanup import cleanup, leftovers, reset
 from .connection import client, disconnect
@@ -30,6 +38,7 @@ from .containers import (
 from .display import Output, Table, expect_error, quiet, show_error
 from .errors import CourseError
 from .images import build, commit, history, image, images, login, pull, push, rmi, search, tag
+from .kit import registry
 from .preflight import preflight
 from .system import compose_version, info, network_create, networks, version, volume_create, volumes
 from .web import fetch
@@ -44,10 +53,14 @@ __all__ = [
 ]
 
 
+_LAZY = {"widgets": "helpers.widgets", "charts": "helpers.widgets.charts", "grading": "helpers.grading",
+         "checks": "helpers.grading.checks"}
+
+
 def __getattr__(name: str):
-    """``h.widgets``, ``h.charts``, ``h.checks`` load on first use (they import ipywidgets / nbgrader bits)."""
-    if name in ("widgets", "charts", "checks", "grading"):
+    """``h.widgets``, ``h.charts``, ``h.checks``, ``h.grading`` load on first use (ipywidgets, nbgrader)."""
+    if name in _LAZY:
         import importlib
 
-        return importlib.import_module(f"{__name__}.{name}")
+        return importlib.import_module(_LAZY[name])
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")

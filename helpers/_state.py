@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -13,7 +13,6 @@ class _State:
     echo: bool = True
     client: object | None = None
     base_url: str | None = None
-    notes: list[str] = field(default_factory=list)
     hub_reachable: bool | None = None
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import kit, ledger
+from . import ledger
 from ._state import CHAPTER_LABEL
 from .connection import client, friendly
 from .display import say
+from .kit.catalog import BY_NAME as KIT_NAMES
 
 
 def _filters(chapter: str | None) -> dict:
@@ -30,7 +31,7 @@ def leftovers(chapter: str | None = None) -> dict[str, list[str]]:
 
 def _course_refs(chapter: str | None, have_tags: set[str]) -> set[str]:
     """Names the course added (tags, pulls), as its ledger recorded them; never a learner's own."""
-    return {r for r in ledger.refs(chapter) if r in have_tags} - set(kit.BY_NAME)
+    return {r for r in ledger.refs(chapter) if r in have_tags} - set(KIT_NAMES)
 
 
 @friendly()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -62,32 +60,37 @@ def candidates() -> list[tuple[str, str]]:
 
 
 def current_context() -> dict | None:
-    """The docker CLI's current context, if it is not ``default``: name, host, stale flag."""
-    config_dir = Path(os.environ.get("DOCKER_CONFIG", Path.home() / ".docker"))
-    name = os.environ.get("DOCKER_CONTEXT")
-    if not name:
-        try:
-            name = json.loads((config_dir / "config.json").read_text()).get("currentContext")
-        except (OSError, ValueError):
-            return None
+    """The docker CLI's current context, if it is not ``default``: name, host, stale flag.
+
+    Read through docker-py's ``ContextAPI`` (``DOCKER_CONTEXT``, then ``currentContext`` in the
+    CLI's config under ``DOCKER_CONFIG``), as the CLI resolves it.
+    """
+    from docker.context import ContextAPI
+    from docker.context.config import get_current_context_name
+
+    name = os.environ.get("DOCKER_CONTEXT") or get_current_context_name()
     if not name or name == "default":
         return None
-    meta = config_dir / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest() / "meta.json"
     try:
-        host = json.loads(meta.read_text())["Endpoints"]["docker"]["Host"]
-    except (OSError, ValueError, KeyError):
+        ctx = ContextAPI.get_context(name)
+    except Exception:  # noqa: BLE001 - a corrupted meta file is a stale context too
+        ctx = None
+    if ctx is None or not ctx.Host:
         return {"name": name, "host": None, "stale": True}
-    return {"name": name, "host": host, "stale": False}
+    return {"name": name, "host": ctx.Host, "stale": False}
 
 
 def _connect():
     import docker
+    from docker.utils import kwargs_from_env
 
     tried: list[str] = []
     last: Exception | None = None
     for base_url, source in candidates():
         try:
-            c = docker.DockerClient(base_url=base_url, version="auto", timeout=120)
+            # with DOCKER_HOST, docker-py reads DOCKER_TLS_VERIFY / DOCKER_CERT_PATH as the CLI does
+            params = kwargs_from_env() if source == "DOCKER_HOST" else {"base_url": base_url}
+            c = docker.DockerClient(version="auto", timeout=120, **params)
             c.ping()
             return c, base_url
         except Exception as exc:  # noqa: BLE001 - classified below

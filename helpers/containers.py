@@ -5,63 +5,19 @@ Each shows its ``docker ...`` line first and returns SDK objects or plain data.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import time
 
 from . import errors
+from . import ports as _ports
 from ._state import CHAPTER_LABEL, labels
+from .command import container_command, echo
 from .connection import client, friendly
-from .display import Output, Table, ago, echo, say
+from .display import Output, Table, ago, say
 
 DEFAULT_STOP_TIMEOUT = 10
-
-
-def _ports_for_sdk(ports: dict | None) -> dict | None:
-    """Normalise ``{80: 8080, '443': None}`` to docker-py's ``{'80/tcp': 8080, '443/tcp': None}``."""
-    if not ports:
-        return None
-    out = {}
-    for container_port, host in ports.items():
-        key = str(container_port)
-        if "/" not in key:
-            key += "/tcp"
-        out[key] = host
-    return out
-
-
-def _port_flags(ports: dict | None) -> list[str]:
-    flags = []
-    for key, host in (ports or {}).items():
-        cport = key.split("/")[0] if key.endswith("/tcp") else key
-        if host is None:
-            flags += ["-p", cport]
-        elif isinstance(host, tuple):
-            ip, hport = host
-            flags += ["-p", f"{ip}:{hport}:{cport}" if hport else f"{ip}::{cport}"]
-        else:
-            flags += ["-p", f"{host}:{cport}"]
-    return flags
-
-
-def _extra_flags(kwargs: dict) -> list[str]:
-    """CLI flags for the docker-py keyword arguments the course uses beyond the basics."""
-    flags: list[str] = []
-    volumes = kwargs.get("volumes") or {}
-    for src, spec in (volumes.items() if isinstance(volumes, dict) else []):
-        bind = spec.get("bind") if isinstance(spec, dict) else spec
-        mode = spec.get("mode", "rw") if isinstance(spec, dict) else "rw"
-        flags += ["-v", f"{src}:{bind}" + (":ro" if mode == "ro" else "")]
-    for item in volumes if isinstance(volumes, list) else []:
-        flags += ["-v", item]
-    if kwargs.get("network"):
-        flags += ["--network", kwargs["network"]]
-    if kwargs.get("working_dir"):
-        flags += ["-w", kwargs["working_dir"]]
-    if kwargs.get("entrypoint") is not None:
-        ep = kwargs["entrypoint"]
-        flags += [f"--entrypoint={' '.join(ep) if isinstance(ep, list) else ep}"]
-    return flags
 
 
 def _command_list(command) -> list[str] | None:
@@ -81,20 +37,26 @@ def require_image(image: str):
         pass
     except de.APIError as exc:
         raise errors.translate(exc, what=image) from exc
-    from . import kit
+    from .kit.catalog import hint_for
 
     raise errors.ImageNotFound(
-        f"이미지 '{image}'이(가) 이 컴퓨터에 없습니다 (자동으로 내려받지 않습니다).", hint=kit.hint_for(image)
+        f"이미지 '{image}'이(가) 이 컴퓨터에 없습니다 (자동으로 내려받지 않습니다).", hint=hint_for(image)
     )
 
 
-def container(name_or_id: str):
-    """Return the ``Container`` object for a name or id, fresh from the engine."""
-    return _get(name_or_id)
+def find(name_or_id: str):
+    """The ``Container`` called ``name_or_id`` (name or id), fresh from the engine, or ``None``."""
+    import docker.errors as de
+
+    try:
+        return client().containers.get(str(name_or_id))
+    except de.NotFound:
+        return None
 
 
 @friendly(0)
-def _get(name_or_id: str):
+def container(name_or_id: str):
+    """Return the ``Container`` object for a name or id, fresh from the engine (raises ContainerNotFound)."""
     import docker.errors as de
 
     try:
@@ -103,6 +65,20 @@ def _get(name_or_id: str):
         raise errors.ContainerNotFound(
             f"'{name_or_id}'이라는 컨테이너가 없습니다.", cause=str(exc).splitlines()[0]
         ) from exc
+
+
+
+@contextlib.contextmanager
+def throwaway(image: str, command=None, *, start: bool = True, **create_kwargs):
+    """A helper container for one job (create, optionally start; removed with its volumes on exit)."""
+    c = client().containers.create(image, _command_list(command), **create_kwargs)
+    try:
+        if start:
+            c.start()
+        yield c
+    finally:
+        with contextlib.suppress(Exception):
+            c.remove(force=True, v=True)
 
 
 def _replace_named(name: str) -> None:
@@ -119,7 +95,7 @@ def _replace_named(name: str) -> None:
     old.remove(force=True, v=True)
 
 
-def _start(c, ports: dict | None) -> None:
+def start_or_remove(c, ports=None) -> None:
     """Start ``c``; on a taken host port remove it (no Created leftovers) and explain."""
     import docker.errors as de
 
@@ -132,64 +108,67 @@ def _start(c, ports: dict | None) -> None:
         except de.APIError:
             pass
         if isinstance(err, errors.PortInUse):
-            taken = [str(h[1] if isinstance(h, tuple) else h) for h in (ports or {}).values() if h]
+            taken = _ports.host_ports(ports)
             err.message = f"호스트 포트 {', '.join(taken) or ''}이(가) 이미 사용 중입니다. 컨테이너는 만들지 않았습니다."
         raise err from exc
 
 
 @friendly(0)
-def create(image: str, command=None, *, name: str | None = None, ports: dict | None = None,
+def create(image: str, command=None, *, name: str | None = None, ports=None,
            publish_all: bool = False, interactive: bool = False, chapter: str | None = None, **kwargs):
     """Create a container without starting it (state ``created``). Similar to ``docker create``.
 
     Introduced in chapter 02.
     """
-    ports = _ports_for_sdk(ports)
-    echo("create", "-it" if interactive else None, ["--name", name] if name else None,
-         "-P" if publish_all else None, _port_flags(ports), _extra_flags(kwargs), image, _command_list(command))
+    argv = _command_list(command)
+    container_command("create", image, argv, name=name, interactive=interactive, publish_all=publish_all,
+                      ports=ports, **_echoed(kwargs)).echo()
     require_image(image)
     if name:
         _replace_named(name)
     return client().containers.create(
-        image, _command_list(command), name=name, ports=ports, publish_all_ports=publish_all,
+        image, argv, name=name, ports=_ports.to_sdk(ports), publish_all_ports=publish_all,
         tty=interactive, stdin_open=interactive, labels={**labels(chapter), **kwargs.pop("labels", {})}, **kwargs,
     )
 
 
+def _echoed(kwargs: dict) -> dict:
+    """The docker-py keyword arguments the echo line spells out (the rest pass through silently)."""
+    keys = ("volumes", "network", "working_dir", "entrypoint", "user")
+    return {k: kwargs[k] for k in keys if k in kwargs}
+
+
 @friendly(0)
 def run(image: str, command=None, *, name: str | None = None, detach: bool = False, rm: bool = False,
-        ports: dict | None = None, publish_all: bool = False, interactive: bool = False,
+        ports=None, publish_all: bool = False, interactive: bool = False,
         environment: dict | None = None, timeout: float = 60, chapter: str | None = None, **kwargs):
     """Run a command in a new container. Similar to ``docker run``.
 
     - ``detach=True`` (``-d``) returns the running ``Container`` at once.
     - ``interactive=True`` (``-it``): a notebook has no terminal to attach, so the container is
       started in the background with a TTY kept open; type into it with :func:`exec` or the
-      :class:`helpers.widgets.ExecConsole`, or use JupyterLab's terminal for a real ``docker run -it``.
+      ``ExecConsole`` widget, or use JupyterLab's terminal for a real ``docker run -it``.
     - otherwise waits up to ``timeout`` seconds and returns the output (``Output``, a ``str`` with
       ``exit_code``).
-    - ``ports={80: 8080}`` is ``-p 8080:80``; ``{80: None}`` picks a random host port;
-      ``publish_all=True`` is ``-P``.
+    - ``ports="8080:80"`` is ``-p 8080:80`` (a list for several; ``"80"`` alone picks a random host
+      port); the docker SDK's dict ``{80: 8080}`` means the same; ``publish_all=True`` is ``-P``.
 
     Running the same cell twice is fine: a container of the same ``name`` that the course made
     earlier is replaced. Introduced in chapter 02.
     """
-    ports = _ports_for_sdk(ports)
-    env_flags = [f"-e={k}={v}" for k, v in (environment or {}).items()]
-    echo("run", "-d" if detach else None, "-it" if interactive else None, "--rm" if rm else None,
-         ["--name", name] if name else None, "-P" if publish_all else None, _port_flags(ports), env_flags,
-         _extra_flags(kwargs), image, _command_list(command))
+    argv = _command_list(command)
+    container_command("run", image, argv, name=name, detach=detach, interactive=interactive, rm=rm,
+                      publish_all=publish_all, ports=ports, environment=environment, **_echoed(kwargs)).echo()
     require_image(image)
     if name:
         _replace_named(name)
-    keep_open = interactive
     c = client().containers.create(
-        image, _command_list(command), name=name, ports=ports, publish_all_ports=publish_all,
-        tty=keep_open, stdin_open=keep_open, environment=environment,
+        image, argv, name=name, ports=_ports.to_sdk(ports), publish_all_ports=publish_all,
+        tty=interactive, stdin_open=interactive, environment=environment,
         labels={**labels(chapter), **kwargs.pop("labels", {})},
         auto_remove=rm and (detach or interactive), **kwargs,
     )
-    _start(c, ports)
+    start_or_remove(c, ports)
     if detach or interactive:
         c.reload()
         if interactive:
@@ -232,19 +211,6 @@ def _sparse_to_full(attrs: dict) -> dict:
     return attrs
 
 
-def _ports_text(port_list) -> str:
-    seen, parts = set(), []
-    for p in port_list or []:
-        if p.get("PublicPort"):
-            text = f"{p.get('IP', '0.0.0.0')}:{p['PublicPort']}->{p['PrivatePort']}/{p['Type']}"
-        else:
-            text = f"{p['PrivatePort']}/{p['Type']}"
-        if text not in seen and "::" not in text:
-            seen.add(text)
-            parts.append(text)
-    return ", ".join(parts)
-
-
 @friendly()
 def ps(all: bool = False, filters: dict | None = None) -> Table:  # noqa: A002 - mirrors `docker ps --all`
     """List containers, running ones only unless ``all=True``. Similar to ``docker ps [-a]``.
@@ -260,24 +226,15 @@ def ps(all: bool = False, filters: dict | None = None) -> Table:  # noqa: A002 -
     for r in raw:
         command = r.get("Command", "")
         rows.append([r["Id"][:12], r.get("Image", ""), f'"{command[:20] + "…" if len(command) > 20 else command}"',
-                     ago_epoch(r.get("Created")), r.get("Status", ""), _ports_text(r.get("Ports")),
+                     ago(r.get("Created")), r.get("Status", ""), _ports.column(r.get("Ports")),
                      (r.get("Names") or ["?"])[0].lstrip("/")])
     return Table(items, ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
-
-
-def ago_epoch(seconds) -> str:
-    import datetime as dt
-
-    if not seconds:
-        return ""
-    iso = dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    return ago(iso)
 
 
 def _verb(verb: str, name: str, *flags, **kwargs):
     import docker.errors as de
 
-    c = _get(name)
+    c = container(name)
     echo(verb, *flags, name)
     getattr(c, verb)(**kwargs)
     try:
@@ -329,7 +286,7 @@ def rm(name: str, force: bool = False) -> None:
 
     Introduced in chapter 02.
     """
-    c = _get(name)
+    c = container(name)
     echo("rm", "-f" if force else None, name)
     if c.status == "running" and not force:
         raise errors.ContainerRunning(f"'{name}'은(는) 실행 중이라 지울 수 없습니다.")
@@ -344,7 +301,7 @@ def execute(name: str, command, *, workdir: str | None = None, user: str | None 
 
     Similar to ``docker exec``; ``h.exec`` is the same function. Introduced in chapter 02.
     """
-    c = _get(name)
+    c = container(name)
     argv = _command_list(command)
     echo("exec", ["-w", workdir] if workdir else None, ["-u", user] if user else None, name, argv)
     if c.status != "running":
@@ -364,7 +321,7 @@ def logs(name: str, tail: int | None = None) -> Output:
 
     Introduced in chapter 02.
     """
-    c = _get(name)
+    c = container(name)
     echo("logs", ["--tail", str(tail)] if tail else None, name)
     return Output(c.logs(tail=tail or "all").decode("utf-8", "replace"), container=c.id)
 
@@ -377,7 +334,7 @@ def attach(name: str, tail: int = 20) -> Output:
     to type commands in, or open JupyterLab's terminal for a real ``docker attach``.
     Introduced in chapter 02.
     """
-    c = _get(name)
+    c = container(name)
     echo("attach", name)
     if c.status != "running":
         raise errors.ContainerNotRunning(f"'{name}'은(는) 실행 중이 아니라 연결할 수 없습니다.",
@@ -414,7 +371,7 @@ def port(name: str) -> PortMap:
 
     Introduced in chapter 03.
     """
-    c = _get(name)
+    c = container(name)
     echo("port", name)
     result = PortMap()
     for cport, binds in (c.ports or {}).items():
@@ -430,7 +387,7 @@ def wait_for(name: str, state: str = "running", timeout: float = 10) -> str:
     deadline = time.monotonic() + timeout
     status = ""
     while time.monotonic() < deadline:
-        c = _get(name)
+        c = container(name)
         status = c.status
         if status == state:
             break

@@ -1,44 +1,20 @@
-"""How helpers show things: the equivalent CLI line, tables, progress and errors.
+"""How helpers show things: notes, tables, times, sizes, state names, progress and errors.
 
 Everything renders as plain text (readable in a saved notebook, in pytest and in a grader) and,
-where a notebook front end is present, as HTML.
+where a notebook front end is present, as HTML. The ``$ docker ...`` lines come from
+:mod:`helpers.command`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import html
-import shlex
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from ._state import STATE
-
-
-def cli(*argv: object) -> str:
-    """Format a docker command line; ``None`` parts are dropped."""
-    parts = []
-    for arg in argv:
-        if arg is None or arg == "":
-            continue
-        if isinstance(arg, (list, tuple)):
-            parts.extend(str(a) for a in arg)
-        else:
-            parts.append(str(arg))
-    return "$ docker " + " ".join(_quote(p) for p in parts)
-
-
-def _quote(part: str) -> str:
-    return part if part.startswith("-") and "=" not in part else shlex.quote(part)
-
-
-def echo(*argv: object) -> str:
-    """Print the docker command a helper is about to run (unless echo is off)."""
-    line = cli(*argv)
-    if STATE.echo:
-        print(line, flush=True)
-    return line
 
 
 def say(text: str) -> None:
@@ -128,26 +104,41 @@ class Table(list):
         p.text(self.text())
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(v)}</td>" for v in row) + "</tr>"
-            for row in self.rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return html_table(self.columns, [[html.escape(v) for v in row] for row in self.rows])
+
+
+def html_table(columns: Sequence[str], rows: Sequence[Sequence[str]], caption: str = "",
+               row_styles: Sequence[str] | None = None) -> str:
+    """An HTML table; ``rows`` hold ready HTML (escape text cells first), ``columns`` plain text."""
+    cell = 'style="text-align:left;padding:2px 8px"'
+    head = "".join(f"<th {cell}>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for i, row in enumerate(rows):
+        style = f' style="{row_styles[i]}"' if row_styles and row_styles[i] else ""
+        body.append(f"<tr{style}>" + "".join(f"<td {cell}>{c}</td>" for c in row) + "</tr>")
+    cap = f"<caption style='text-align:left;font-weight:bold'>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def show(obj, text: str | None = None) -> object | None:
+    """Display ``obj`` in IPython (rich output; returns a handle that can refresh it later) or print
+    ``text`` (default: its ``text()`` or ``str()``)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        return display(obj, display_id=True)
+    if text is None:
+        text = obj.text() if hasattr(obj, "text") else str(obj)
+    print(text, file=sys.stdout, flush=True)
+    return None
 
 
 def show_error(exc: BaseException) -> None:
     """Display a course error as the friendly box (used where a lesson expects a failure)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-
-        if get_ipython() is not None and hasattr(exc, "_repr_html_"):
-            display(exc)
-            return
-    except ImportError:
-        pass
-    print(f"{type(exc).__name__}: {exc}", file=sys.stdout, flush=True)
+    show(exc, text=f"{type(exc).__name__}: {exc}")
 
 
 @contextlib.contextmanager
@@ -176,17 +167,19 @@ def human_size(num: float) -> str:
     return f"{num:.1f}GB"
 
 
-def ago(timestamp: str) -> str:
-    """'2024-01-01T00:00:00.123Z' -> '3분 전' (as docker ps prints 'About a minute ago')."""
-    import datetime as dt
-
-    if not timestamp or timestamp.startswith("0001"):
+def ago(when: str | float | int | None) -> str:
+    """'2024-01-01T00:00:00.123Z' or epoch seconds -> '3분 전' (as docker ps prints 'About a minute ago')."""
+    if not when:
         return ""
-    ts = timestamp.rstrip("Z").split(".")[0]
-    try:
-        then = dt.datetime.fromisoformat(ts).replace(tzinfo=dt.timezone.utc)
-    except ValueError:
-        return timestamp
+    if isinstance(when, (int, float)):
+        then = dt.datetime.fromtimestamp(int(when), dt.timezone.utc)
+    else:
+        if when.startswith("0001"):
+            return ""
+        try:
+            then = dt.datetime.fromisoformat(when.rstrip("Z").split(".")[0]).replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            return when
     secs = (dt.datetime.now(dt.timezone.utc) - then).total_seconds()
     if secs < 60:
         return f"{int(secs)}초 전"
@@ -195,6 +188,18 @@ def ago(timestamp: str) -> str:
     if secs < 86400:
         return f"{int(secs // 3600)}시간 전"
     return f"{int(secs // 86400)}일 전"
+
+
+# A container's state in Korean, one word each (the glossary's terms).
+STATE_KO = {
+    "created": "생성됨", "running": "실행 중", "paused": "일시 정지", "exited": "종료됨", "removed": "삭제됨",
+    "restarting": "다시 시작 중", "dead": "죽음", "removing": "삭제 중",
+}
+
+
+def state_ko(state: str) -> str:
+    """'exited' -> '종료됨(exited)'."""
+    return f"{STATE_KO.get(state, state)}({state})"
 
 
 class Progress:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from . import containers as _containers
 from . import errors, ledger
 from ._state import CHAPTER_LABEL, STATE, labels
+from .command import echo
 from .connection import client, friendly
-from .display import Progress, Table, ago, echo, human_size, say
+from .containers import require_image
+from .display import Progress, Table, ago, human_size, say
 
 
 def split_ref(ref: str) -> tuple[str, str]:
@@ -18,16 +19,37 @@ def split_ref(ref: str) -> tuple[str, str]:
     return repo, tag or "latest"
 
 
+def normalize(ref: str) -> str:
+    """'busybox' -> 'busybox:latest'; 'docker.io/library/x:1' -> 'x:1'; ids and digests unchanged."""
+    if "@" in ref or ref.startswith("sha256:"):
+        return ref
+    repo, tag = split_ref(ref)
+    for prefix in ("docker.io/library/", "docker.io/", "library/"):
+        if repo.startswith(prefix):
+            repo = repo[len(prefix):]
+            break
+    return f"{repo}:{tag}"
+
+
+def find(ref: str):
+    """The local ``Image`` called ``ref`` (name or id), or ``None``."""
+    import docker.errors as de
+
+    try:
+        return client().images.get(ref)
+    except (de.ImageNotFound, de.NotFound):
+        return None
+
+
 def _image_rows(raw: list[dict]) -> tuple[list, list]:
     items, rows = [], []
     for r in raw:
         r = dict(r)
         r.setdefault("Config", {"Labels": r.get("Labels") or {}})
         items.append(client().images.prepare_model(r))
-        created = dt.datetime.fromtimestamp(r.get("Created", 0), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
         for tag in r.get("RepoTags") or ["<none>:<none>"]:
             repo, _, t = tag.rpartition(":")
-            rows.append([repo, t, r["Id"].split(":")[1][:12], ago(created), human_size(r.get("Size", 0))])
+            rows.append([repo, t, r["Id"].split(":")[1][:12], ago(r.get("Created")), human_size(r.get("Size", 0))])
     return items, rows
 
 
@@ -45,24 +67,23 @@ def images(name: str | None = None) -> Table:
 
 def image(ref: str):
     """Return the local ``Image`` object for a name or id (raises ImageNotFound)."""
-    from .containers import require_image
-
     return require_image(ref)
 
 
 @friendly(0)
-def pull(ref: str, *, chapter: str | None = None):
+def pull(ref: str, *, chapter: str | None = None, on_event=None):
     """Download an image from its registry, showing each layer. Similar to ``docker pull``.
 
     Without a tag, ``latest`` is pulled, like the CLI. Raises RegistryUnavailable when the
-    registry cannot be reached (the course then uses its offline kit). Introduced in chapter 02.
+    registry cannot be reached (the course then uses its offline kit). ``on_event`` sees every
+    decoded progress event (the PullProgress widget draws its bars from them). Introduced in chapter 02.
     """
     repo, tag = split_ref(ref)
     echo("pull", ref)
-    existed = _exists(f"{repo}:{tag}")
+    existed = find(f"{repo}:{tag}") is not None
     try:
         events = client().api.pull(repo, tag=tag, stream=True, decode=True)
-        progress = Progress(f"{repo}:{tag}").feed(events)
+        progress = Progress(f"{repo}:{tag}", on_event=on_event).feed(events)
     except errors.StreamError as exc:
         raise _pull_error(ref, exc.cause or "") from exc
     except Exception as exc:
@@ -78,7 +99,7 @@ def pull(ref: str, *, chapter: str | None = None):
 
 
 def _pull_error(ref: str, text: str) -> errors.CourseError:
-    from . import kit, registry
+    from .kit import hint_for, registry
 
     if ref.startswith(registry.address() + "/") and not registry.running():
         return errors.RegistryUnavailable(f"과정 레지스트리({registry.address()})가 꺼져 있습니다.",
@@ -92,22 +113,12 @@ def _pull_error(ref: str, text: str) -> errors.CourseError:
                                          "(태그를 빼면 latest를 찾습니다).", cause=text)
     if "manifest unknown" in low or "not found" in low or "does not exist" in low:
         return errors.ImageNotFound(f"레지스트리에 '{ref}'이(가) 없습니다.",
-                                    hint="이름과 태그를 확인하세요. " + kit.hint_for(ref), cause=text)
+                                    hint="이름과 태그를 확인하세요. " + hint_for(ref), cause=text)
     err = errors.translate(Exception(text), what=ref)
     if isinstance(err, errors.RegistryUnavailable):
         err.message = f"'{ref}'을(를) 받을 레지스트리에 연결할 수 없습니다."
-        err.hint = kit.hint_for(ref)
+        err.hint = hint_for(ref)
     return err
-
-
-def _exists(ref: str) -> bool:
-    import docker.errors as de
-
-    try:
-        client().images.get(ref)
-        return True
-    except de.ImageNotFound:
-        return False
 
 
 @friendly(0)
@@ -169,9 +180,7 @@ def commit(container: str, repository: str, tag: str | None = None, *, message: 
     ``changes`` takes Dockerfile lines such as ``'CMD ["git", "--version"]'``.
     Introduced in chapter 05.
     """
-    from .containers import _get
-
-    c = _get(container)
+    c = _containers.container(container)
     flags = [f"--change={ch}" for ch in changes or []]
     echo("commit", flags, ["-m", message] if message else None, container,
          f"{repository}:{tag}" if tag else repository)
@@ -183,15 +192,21 @@ def commit(container: str, repository: str, tag: str | None = None, *, message: 
 
 @friendly(0)
 def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | None = None,
-          buildargs: dict | None = None):
+          buildargs: dict | None = None, on_event=None):
     """Build an image from a folder with a Dockerfile, showing each step. Similar to ``docker build -t``.
 
-    The classic builder is used (no BuildKit-only syntax). Introduced in chapter 05.
+    The classic builder is used (no BuildKit-only syntax). ``on_event`` sees every decoded build
+    event (the BuildProgress widget draws its bar from them). Introduced in chapter 05.
     """
+    from pathlib import Path
+
     echo("build", "-t", tag, ["-f", dockerfile] if dockerfile else None, str(path))
+    if not (Path(path) / (dockerfile or "Dockerfile")).is_file():
+        raise errors.CourseError(f"'{path}'에 {dockerfile or 'Dockerfile'}이(가) 없습니다.",
+                                 hint="Dockerfile이 들어 있는 폴더를 지정하세요.")
     events = client().api.build(path=str(path), tag=tag, dockerfile=dockerfile, labels=labels(chapter),
                                 rm=True, forcerm=True, decode=True, buildargs=buildargs)
-    progress = Progress(f"build {tag}").feed(events)
+    progress = Progress(f"build {tag}", on_event=on_event).feed(events)
     say(progress.summary().replace("레이어", "단계") if progress.layers else f"{tag} 빌드 완료")
     return client().images.get(tag)
 
@@ -208,8 +223,7 @@ def history(ref: str) -> Table:
     rows = []
     for layer in layers:
         created_by = (layer.get("CreatedBy") or "").replace("/bin/sh -c #(nop) ", "").strip()
-        created = dt.datetime.fromtimestamp(layer.get("Created", 0), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-        rows.append([(layer.get("Id") or "<missing>").replace("sha256:", "")[:12], ago(created),
+        rows.append([(layer.get("Id") or "<missing>").replace("sha256:", "")[:12], ago(layer.get("Created")),
                      created_by[:60], human_size(layer.get("Size", 0))])
     return Table(layers, ["IMAGE", "CREATED", "CREATED BY", "SIZE"], rows)
 
@@ -220,7 +234,7 @@ def search(term: str, limit: int = 10) -> Table:
 
     Similar to ``docker search``. Introduced in chapter 02.
     """
-    from . import registry
+    from .kit import registry
 
     echo("search", term)
     try:

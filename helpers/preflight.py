@@ -7,10 +7,11 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import errors
+from . import errors, kit
 from ._state import STATE, labels, use_chapter
 from .connection import client, current_context
-from .display import Rendered, say
+from .containers import throwaway
+from .display import Rendered, say, show
 
 LOW_DISK_MB = 2000
 
@@ -59,7 +60,7 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
         c = client()
     except errors.CourseError as exc:
         report.add("fail", exc.message, exc.hint)
-        _show(report)
+        show(report)
         raise
     if ctx and ctx.get("stale"):
         report.add("warn", f"docker context '{ctx['name']}'의 설정이 없습니다",
@@ -71,8 +72,6 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
     report.facts["server_version"] = v.get("Version")
     report.add("ok", f"Docker 엔진 {v.get('Version')} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
                f"연결: {STATE.base_url}")
-
-    from . import kit
 
     online = kit.registry_answers()
     report.facts["registry"] = online
@@ -89,20 +88,16 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
             kit.ensure(wanted)
         except errors.CourseError as exc:
             report.add("fail", exc.message, exc.hint)
-            _show(report)
+            show(report)
             raise
     report.add("ok", f"과정 이미지 {len(wanted)}개 준비됨", ", ".join(wanted))
 
-    container = c.containers.create("busybox:1.35", ["df", "-Pk", "/"], labels=labels(), network_disabled=True)
-    try:
-        container.start()
-        code = container.wait(timeout=30).get("StatusCode")
-        out = container.logs().decode()
-    finally:
-        container.remove(force=True, v=True)
+    with throwaway("busybox:1.35", ["df", "-Pk", "/"], labels=labels(), network_disabled=True) as probe:
+        code = probe.wait(timeout=30).get("StatusCode")
+        out = probe.logs().decode()
     if code != 0:
         report.add("fail", "테스트 컨테이너가 실패했습니다", out[-200:])
-        _show(report)
+        show(report)
         raise errors.CourseError("테스트 컨테이너를 실행하지 못했습니다.", cause=out[-300:])
     report.add("ok", "테스트 컨테이너 실행 성공 (busybox:1.35)")
     free_mb = _free_mb(out)
@@ -112,7 +107,7 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
                    "이미지 빌드가 실패할 수 있습니다. 쓰지 않는 이미지를 `h.rmi`로 지우세요.")
     elif free_mb is not None:
         report.add("ok", f"엔진 디스크 여유 {free_mb / 1000:.1f} GB")
-    _show(report)
+    show(report)
     return report
 
 
@@ -122,16 +117,3 @@ def _free_mb(df_output: str) -> int | None:
         if len(parts) >= 4 and parts[3].isdigit():
             return int(parts[3]) // 1024
     return None
-
-
-def _show(report: Report) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-
-        if get_ipython() is not None:
-            display(report)
-            return
-    except ImportError:
-        pass
-    say(report.text())

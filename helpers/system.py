@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 from ._state import labels
+from .command import echo
 from .connection import client, friendly
-from .display import Output, Table, echo, say
+from .display import Output, Table, say
 
 
 @friendly()

@@ -9,6 +9,9 @@
 - ``snapshot`` / ``session_snapshot``: what exists on the engine (ids of containers, images, volumes,
   networks and image names) now / when the session started — for the leak checks.
 - ``restore_chapter``: for tests that switch ``h.use_chapter`` themselves.
+- At the end of a session in which engine tests ran, a session finalizer checks that the session left
+  nothing on the engine beyond the kit's images and what was there at the start (and, in CI, where the
+  engine starts empty, nothing but the kit and the default networks). A leak fails the run.
 
 The whole session writes the course ledger to a temporary ``LEARN_DOCKER_HOME``, never a learner's own.
 """
@@ -24,6 +27,8 @@ import pytest
 
 SNAPSHOT_KEY = pytest.StashKey["EngineState | None"]()
 HOME_KEY = pytest.StashKey[str]()
+ENGINE_USED_KEY = pytest.StashKey[bool]()
+DEFAULT_NETWORKS = {"bridge", "host", "none"}
 
 
 def in_ci() -> bool:
@@ -151,7 +156,53 @@ def engine(docker_engine):
 @pytest.fixture(autouse=True)
 def _engine_for_marked_tests(request):
     if request.node.get_closest_marker("engine"):
+        request.config.stash[ENGINE_USED_KEY] = True
         request.getfixturevalue("docker_engine")
+
+
+def leaks(before: EngineState, now: EngineState, course_left: dict[str, list[str]], *, ci: bool) -> list[str]:
+    """What a session left behind, as readable lines (empty when clean)."""
+    from helpers import kit
+
+    kit_names = set(kit.names())
+    problems = [f"{kind}: {items}" for kind, items in now.minus(before, keep_tags=kit_names).items()]
+    existed = set(before.containers) | set(before.images) | set(before.volumes) | set(before.networks) | before.tags
+    new_course = {k: [x for x in v if x not in existed] for k, v in course_left.items()}
+    problems += [f"course-labelled {k}: {v}" for k, v in new_course.items() if v]
+    if ci:
+        if now.containers:
+            problems.append(f"CI: containers remain: {list(now.containers.values())}")
+        if now.tags - kit_names:
+            problems.append(f"CI: image names beyond the kit: {sorted(now.tags - kit_names)}")
+        if not all(tags and tags <= kit_names for tags in now.image_tags.values()):
+            problems.append(f"CI: images beyond the kit: {list(now.images.values())}")
+        if set(now.networks.values()) - DEFAULT_NETWORKS:
+            problems.append(f"CI: networks beyond the defaults: {sorted(set(now.networks.values()) - DEFAULT_NETWORKS)}")
+        if now.volumes:
+            problems.append(f"CI: volumes remain: {list(now.volumes)}")
+    return problems
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_leaves_the_engine_clean(request):
+    """Session finalizer: after the last test, the engine holds only what it held before (plus the kit)."""
+    yield
+    before = request.config.stash.get(SNAPSHOT_KEY, None)
+    if before is None or not request.config.stash.get(ENGINE_USED_KEY, False):
+        return
+    import helpers as h
+
+    client = _raw_client()
+    if client is None:
+        return
+    try:
+        now = EngineState.take(client)
+    finally:
+        client.close()
+    with h.quiet():
+        course_left = h.leftovers()
+    problems = leaks(before, now, course_left, ci=in_ci())
+    assert not problems, "the test session left these on the engine:\n  " + "\n  ".join(problems)
 
 
 @pytest.fixture(scope="module")

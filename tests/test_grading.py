@@ -33,7 +33,7 @@ MISTAKES = {
     "02-hello-world": (
         {"task1_vm", "task2_hello", "task5_restart", "task7_rmi"},
         ["무엇이 다른지: 기대 B, 실제 A", "(이)라는 이름의 컨테이너가 있어야 합니다",
-         "기대 실행 중(running), 실제 멈춤(exited)", "을(를) 지워야 합니다"],
+         "기대 실행 중(running), 실제 종료됨(exited)", "을(를) 지워야 합니다"],
     ),
     "03-images-and-containers": (
         {"task1_ports", "task4_random", "task5_fixed", "task6_page"},
@@ -177,6 +177,7 @@ def test_learner_files_are_not_overwritten(course):
 def test_nothing_left_behind(course):
     from helpers import grading
     from helpers.connection import client
+    from helpers.grading.autograde import _in_namespace
 
     api = client().api
     names = [n for c in api.containers(all=True) for n in c.get("Names") or []]
@@ -184,7 +185,7 @@ def test_nothing_left_behind(course):
     for assignment in ASSIGNMENTS:
         prefix = f"ex{grading.chapter_of(assignment)}"
         assert not [n for n in names if n.lstrip("/").startswith(prefix + "-")]
-        assert not [t for t in tags if grading._in_namespace(t, prefix)]
+        assert not [t for t in tags if _in_namespace(t, prefix)]
         assert not api.containers(all=True, filters={"label": f"learn-docker-ko.chapter={prefix}"})
     for kit_image in ("busybox:1.35", "debian:bookworm", "httpd:2.4", "learn-docker-ko/hello:0.1"):
         assert kit_image in tags

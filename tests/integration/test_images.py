@@ -80,7 +80,7 @@ def test_commit_with_changes_then_run_the_new_image(engine, chapter, capsys):
     img = h.commit("itest-commit-src", "itest/committed", "1", message="인사 추가",
                    changes=['CMD ["cat", "/srv/greeting.txt"]'])
     line = capsys.readouterr().out.splitlines()[0]
-    assert line == ("$ docker commit '--change=CMD [\"cat\", \"/srv/greeting.txt\"]' -m '인사 추가' "
+    assert line == ("$ docker commit --change='CMD [\"cat\", \"/srv/greeting.txt\"]' -m '인사 추가' "
                     "itest-commit-src itest/committed:1")
     base = engine.images.get("busybox:1.35")
     assert img.attrs["Config"]["Cmd"] == ["cat", "/srv/greeting.txt"] != base.attrs["Config"]["Cmd"]

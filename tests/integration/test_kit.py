@@ -10,6 +10,7 @@ import pytest
 import helpers as h
 from helpers import errors, kit
 from helpers._state import CHAPTER_LABEL, KIT_LABEL, STATE
+from helpers.kit import builders
 
 from .support import events, remove_container
 
@@ -99,7 +100,7 @@ def volumes_left_by_check(engine, monkeypatch) -> list[str]:
     volumes: list[str] = []
     t0 = time.time()
     try:
-        out = kit._check("registry:2.8", kit.BY_NAME["registry:2.8"])
+        out = builders._check("registry:2.8", kit.BY_NAME["registry:2.8"])
         assert "distribution 2.8." in out
         ids = {c.id for c in made}
         volumes = [e["Actor"]["ID"] for e in events(engine, t0, type="volume", event="mount")

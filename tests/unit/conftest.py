@@ -1,5 +1,6 @@
 """Unit tier: no engine. Any connection attempt hits a dead socket and fails fast; the ``fake``
-fixture installs the in-memory fake docker client the helpers then use."""
+fixture installs the in-memory fake docker client the helpers then use, and ``no_engine`` a client
+that fails the test on any use. Both go in the one seam the helpers read: ``STATE.client``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from helpers import kit
 from helpers._state import KIT_LABEL, STATE
 
-from .fakes import FakeClient
+from .fakes import FakeClient, NoEngine
 
 DEAD_SOCKET = "unix:///nonexistent/learn-docker-ko-unit-tier.sock"
 
@@ -43,3 +44,11 @@ def fake(monkeypatch) -> FakeClient:
     monkeypatch.setattr(STATE, "base_url", "unix:///fake.sock")
     return client
 
+
+@pytest.fixture
+def no_engine(monkeypatch) -> NoEngine:
+    """A client that fails the test on any use, installed as the helpers' client."""
+    client = NoEngine()
+    monkeypatch.setattr(STATE, "client", client)
+    monkeypatch.setattr(STATE, "base_url", "unix:///no-engine.sock")
+    return client

@@ -2,9 +2,17 @@
 
 Install it with ``STATE.client = FakeClient()`` (the ``fake`` fixture does). It keeps containers,
 images, volumes and networks in dicts, raises the docker SDK's own exception classes with the
-engine's own wording (recorded from engine 20.10), and logs every mutating call in ``calls``.
+engine's own wording (recorded from engine 20.10), and logs in ``calls`` every mutating call, every
+exec, pull, push and build, and every container list (so a test can count a widget's refreshes).
 ``prepare_model`` returns the SDK's real model classes, so the helpers' sparse-record handling is
 exercised against the real ``Container``/``Image`` properties.
+
+Streams (pull, push, build) are what the engine sends, decoded: set ``pull_result`` (a list of
+events, or an exception the request itself raises), ``push_events`` or ``build_events``; a pulled or
+built image appears only once its stream has been read to the end without an ``error`` event.
+``layer_events`` spells one layer's pull events as the engine does.
+
+``NoEngine`` is a client for tests that must not reach the engine at all: any use fails the test.
 """
 
 from __future__ import annotations
@@ -13,8 +21,10 @@ import hashlib
 import itertools
 import shlex
 import time
+from collections.abc import Callable, Iterator
 
 import docker.errors as de
+import pytest
 from docker.models.containers import Container as SDKContainer
 from docker.models.images import Image as SDKImage
 from docker.models.networks import Network as SDKNetwork
@@ -56,9 +66,17 @@ def image_not_found(ref: str) -> de.ImageNotFound:
                             explanation=f"no such image: {ref}: No such image: {ref}")
 
 
+def layer_events(layer: str, size: int) -> list[dict]:
+    """The decoded events ``docker pull`` streams for one layer (12-hex ``layer`` id, ``size`` bytes)."""
+    return [{"status": "Pulling fs layer", "progressDetail": {}, "id": layer},
+            {"status": "Downloading", "progressDetail": {"current": size // 2, "total": size}, "id": layer},
+            {"status": "Extracting", "progressDetail": {"current": size, "total": size}, "id": layer},
+            {"status": "Pull complete", "progressDetail": {}, "id": layer}]
+
+
 class FakeImage:
     def __init__(self, fake: FakeClient, tags: list[str], labels: dict | None = None, size: int = 2_000_000,
-                 cmd: list[str] | None = None):
+                 cmd: list[str] | None = None, layers: list[dict] | None = None):
         self.fake = fake
         self.id = "sha256:" + _new_id("image")
         self.tags = list(tags)
@@ -66,6 +84,7 @@ class FakeImage:
         self.size = size
         self.cmd = cmd or ["sh"]
         self.created = int(time.time()) - 120
+        self.layers = layers  # ``docker history`` records, newest first; None: a two-layer default
 
     @property
     def short_id(self) -> str:
@@ -88,6 +107,8 @@ class FakeImage:
         return True
 
     def history(self) -> list[dict]:
+        if self.layers is not None:
+            return [dict(layer) for layer in self.layers]
         return [{"Id": self.id, "Created": self.created, "CreatedBy": f"/bin/sh -c #(nop)  CMD {self.cmd}",
                  "Size": 0},
                 {"Id": "<missing>", "Created": self.created - 60, "CreatedBy": "/bin/sh -c #(nop) ADD file:x in /",
@@ -336,6 +357,7 @@ class FakeAPI:
 
     # -- lists ---------------------------------------------------------------------------------
     def containers(self, all: bool = False, filters: dict | None = None, **_kw) -> list[dict]:  # noqa: A002
+        self.fake.calls.append(("list_containers", all, filters))
         out = []
         for c in self.fake._containers.values():
             if not all and c.status not in ("running", "paused"):
@@ -416,12 +438,11 @@ class FakeAPI:
     # -- streams -------------------------------------------------------------------------------
     def pull(self, repository: str, tag: str | None = None, stream: bool = False, decode: bool = False, **_kw):
         self.fake.calls.append(("pull", f"{repository}:{tag}"))
+        if not (stream and decode):
+            raise TypeError("FakeAPI.pull fakes only the decoded stream (stream=True, decode=True)")
         if isinstance(self.fake.pull_result, Exception):
-            raise self.fake.pull_result
-        events = list(self.fake.pull_result)
-        if not any("error" in e for e in events):
-            self.fake.add_image(f"{repository}:{tag}")
-        return iter(events)
+            raise self.fake.pull_result  # the request itself failed (before any event)
+        return _stream(list(self.fake.pull_result), lambda: self.fake.add_image(f"{repository}:{tag}"))
 
     def push(self, repository: str, tag: str | None = None, stream: bool = False, decode: bool = False, **_kw):
         self.fake.calls.append(("push", f"{repository}:{tag}"))
@@ -429,15 +450,19 @@ class FakeAPI:
 
     def build(self, path=None, tag=None, labels=None, **kwargs):
         self.fake.calls.append(("build", path, tag, labels))
-        events = list(self.fake.build_events)
-        if not any("error" in e for e in events):
-            self.fake.add_image(tag, labels=labels)
-        return iter(events)
+        return _stream(list(self.fake.build_events), lambda: self.fake.add_image(tag, labels=labels))
 
     def search(self, term: str, limit: int | None = None):
         if isinstance(self.fake.search_result, Exception):
             raise self.fake.search_result
         return self.fake.search_result
+
+
+def _stream(events: list[dict], on_success: Callable[[], object]) -> Iterator[dict]:
+    """Yield ``events`` one at a time, as the engine streams them; ``on_success`` after a clean end."""
+    yield from events
+    if not any("error" in e for e in events):
+        on_success()
 
 
 class FakeClient:
@@ -467,10 +492,10 @@ class FakeClient:
 
     # -- setup helpers for tests -----------------------------------------------------------------
     def add_image(self, *tags: str, labels: dict | None = None, size: int = 2_000_000,
-                  cmd: list[str] | None = None) -> FakeImage:
+                  cmd: list[str] | None = None, layers: list[dict] | None = None) -> FakeImage:
         for t in tags:
             self._untag_everywhere(t)
-        img = FakeImage(self, [_full_ref(t) for t in tags], labels, size, cmd)
+        img = FakeImage(self, [_full_ref(t) for t in tags], labels, size, cmd, layers)
         self._images[img.id] = img
         return img
 
@@ -507,6 +532,25 @@ class FakeClient:
 
     def login(self, username=None, password=None, registry=None, reauth=False, **_kw) -> dict:
         return {"Status": "Login Succeeded"}
+
+
+class NoEngine:
+    """A client for code that must not reach the engine: any use of it fails the test.
+
+    Install it as ``STATE.client``. It raises pytest's own failure (a ``BaseException``, so a broad
+    ``except Exception`` in the code under test cannot swallow it) and also keeps what was asked
+    in ``touched``, for a test to assert on even if something catches everything.
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "touched", [])
+
+    def __getattr__(self, name: str):
+        self.touched.append(name)
+        pytest.fail(f"the engine was used (client.{name}) where no engine call is expected")
+
+    def __setattr__(self, name: str, value) -> None:
+        self.__getattr__(name)
 
 
 def printed(capsys) -> list[str]:

@@ -26,7 +26,8 @@ def write_context(config_dir, name: str, host: str | None) -> None:
     if host is not None:
         meta = config_dir / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
         meta.mkdir(parents=True)
-        (meta / "meta.json").write_text(json.dumps({"Name": name, "Endpoints": {"docker": {"Host": host}}}))
+        (meta / "meta.json").write_text(json.dumps({"Name": name, "Metadata": {},
+                                                    "Endpoints": {"docker": {"Host": host}}}))
 
 
 @pytest.fixture
@@ -56,7 +57,8 @@ def test_docker_context_env_overrides_config(monkeypatch, tmp_path):
     write_context(tmp_path / "docker-config", "one", "unix:///one.sock")
     meta = tmp_path / "docker-config" / "contexts" / "meta" / hashlib.sha256(b"two").hexdigest()
     meta.mkdir(parents=True)
-    (meta / "meta.json").write_text(json.dumps({"Endpoints": {"docker": {"Host": "unix:///two.sock"}}}))
+    (meta / "meta.json").write_text(json.dumps({"Name": "two", "Metadata": {},
+                                                "Endpoints": {"docker": {"Host": "unix:///two.sock"}}}))
     monkeypatch.setenv("DOCKER_CONTEXT", "two")
     assert connection.current_context()["host"] == "unix:///two.sock"
 

@@ -10,28 +10,9 @@ import pytest
 import helpers as h
 from helpers import errors
 from helpers._state import CHAPTER_LABEL
-from helpers.containers import PortMap, _port_flags, _ports_for_sdk
+from helpers.containers import PortMap
 
 from .fakes import printed
-
-
-@pytest.mark.parametrize(("ports", "flags"), [
-    ({80: 8080}, ["-p", "8080:80"]),
-    ({80: None}, ["-p", "80"]),
-    ({"80/tcp": 8080}, ["-p", "8080:80"]),
-    ({"53/udp": 5353}, ["-p", "5353:53/udp"]),
-    ({80: ("127.0.0.1", 8080)}, ["-p", "127.0.0.1:8080:80"]),
-    ({80: ("127.0.0.1", None)}, ["-p", "127.0.0.1::80"]),
-    ({80: 8080, 443: 8443}, ["-p", "8080:80", "-p", "8443:443"]),
-    (None, []),
-])
-def test_port_flags_read_like_the_cli(ports, flags):
-    assert _port_flags(_ports_for_sdk(ports)) == flags
-
-
-def test_ports_for_sdk_adds_the_protocol():
-    assert _ports_for_sdk({80: 8080, "443": None, "53/udp": 53}) == {"80/tcp": 8080, "443/tcp": None, "53/udp": 53}
-    assert _ports_for_sdk({}) is None
 
 
 def test_run_foreground_line_output_and_exit_code(fake, capsys):
@@ -54,8 +35,8 @@ def test_run_rm_foreground_removes_the_container(fake, capsys):
 def test_run_detached_with_ports_name_and_env(fake, capsys):
     c = h.run("httpd:2.4", name="web", detach=True, ports={80: 8080}, environment={"A": "1"}, chapter="03")
     lines = printed(capsys)
-    assert lines[0] == "$ docker run -d --name web -p 8080:80 -e=A=1 httpd:2.4"
-    assert shlex.split(lines[0][2:]) == ["docker", "run", "-d", "--name", "web", "-p", "8080:80", "-e=A=1", "httpd:2.4"]
+    assert lines[0] == "$ docker run -d --name web -p 8080:80 -e A=1 httpd:2.4"
+    assert shlex.split(lines[0][2:]) == ["docker", "run", "-d", "--name", "web", "-p", "8080:80", "-e", "A=1", "httpd:2.4"]
     assert lines[1] == c.id
     assert c.status == "running"
     assert fake.created[0]["ports"] == {"80/tcp": 8080}

@@ -1,31 +1,12 @@
-"""helpers.display: CLI lines, tables with Hangul, progress streams, quiet/expect_error."""
+"""helpers.display: tables with Hangul, progress streams, quiet/expect_error."""
 
 from __future__ import annotations
-
-import shlex
 
 import pytest
 
 import helpers as h
 from helpers import display, errors
-from helpers.display import Output, Progress, Table, cli, width
-
-
-def test_cli_drops_empty_parts_flattens_lists_and_quotes_for_the_shell():
-    line = cli("run", None, "", "-d", ["--name", "웹 서버"], "busybox:1.35", ["sh", "-c", "echo hi > /x"])
-    assert line == "$ docker run -d --name '웹 서버' busybox:1.35 sh -c 'echo hi > /x'"
-    # what a learner copies into a terminal parses back to the same argv
-    assert shlex.split(line[2:]) == ["docker", "run", "-d", "--name", "웹 서버", "busybox:1.35",
-                                     "sh", "-c", "echo hi > /x"]
-
-
-def test_echo_prints_unless_quiet(capsys):
-    display.echo("ps", "-a")
-    with h.quiet():
-        display.echo("images")
-        display.say("조용히")
-    display.say("안녕")
-    assert capsys.readouterr().out.splitlines() == ["$ docker ps -a", "안녕"]
+from helpers.display import Output, Progress, Table, width
 
 
 def test_quiet_restores_echo_after_an_error():

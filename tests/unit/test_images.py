@@ -136,6 +136,7 @@ def test_push_lines(fake, capsys):
 
 
 def test_build_line_labels_and_in_band_error(fake, capsys, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\n")
     img = h.build(tmp_path, "learner/app:1", chapter="05")
     assert printed(capsys)[0] == f"$ docker build -t learner/app:1 {tmp_path}"
     assert img.labels == {CHAPTER_LABEL: "05"}
@@ -145,6 +146,13 @@ def test_build_line_labels_and_in_band_error(fake, capsys, tmp_path):
     with pytest.raises(errors.StreamError) as info, h.quiet():
         h.build(tmp_path, "learner/app:2")
     assert "non-zero code: 3" in info.value.cause
+
+
+def test_build_without_a_dockerfile_says_so_before_asking_the_engine(fake, tmp_path):
+    with pytest.raises(errors.CourseError) as info, h.quiet():
+        h.build(tmp_path, "learner/app:3")
+    assert "Dockerfile" in info.value.message
+    assert not [c for c in fake.calls if c[0] == "build"]
 
 
 def test_search_offline_falls_back_to_the_course_registry(fake, monkeypatch, capsys):

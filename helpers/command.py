@@ -1,0 +1,95 @@
+"""The ``$ docker ...`` line every helper prints before it acts, built in one place.
+
+Model: python-on-whales' ``Command`` (``add_flag``, ``add_simple_arg``, ``add_args_iterable``). The
+line is what a learner can type in a terminal against the same engine to do the same thing.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from . import ports as _ports
+from ._state import STATE
+
+
+class Command(list):
+    """One docker command line, part by part. ``line()`` gives ``$ docker ...``."""
+
+    def __init__(self, *parts: object):
+        super().__init__()
+        self.add_args(*parts)
+
+    def add_args(self, *parts: object) -> Command:
+        """Append positional parts; ``None``/``""`` are skipped, lists are spread."""
+        for part in parts:
+            if part is None or part == "":
+                continue
+            if isinstance(part, (list, tuple)):
+                self.add_args(*part)
+            else:
+                self.append(str(part))
+        return self
+
+    def add_flag(self, flag: str, on: object = True) -> Command:
+        """``-d`` when ``on`` is truthy."""
+        if on:
+            self.append(flag)
+        return self
+
+    def add_simple_arg(self, flag: str, value: object) -> Command:
+        """``--name web`` when ``value`` is set."""
+        if value is not None and value != "":
+            self += [flag, str(value)]
+        return self
+
+    def add_args_iterable(self, flag: str, values) -> Command:
+        """``-e A=1 -e B=2`` for each value."""
+        for value in values or ():
+            self += [flag, str(value)]
+        return self
+
+    def line(self) -> str:
+        return "$ docker " + " ".join(_quote(p) for p in self)
+
+    def __str__(self) -> str:
+        return self.line()
+
+    def echo(self) -> str:
+        """Print the line (unless the helpers are quiet) and return it."""
+        text = self.line()
+        if STATE.echo:
+            print(text, flush=True)
+        return text
+
+
+def _quote(part: str) -> str:
+    if part.startswith("-"):
+        flag, eq, value = part.partition("=")
+        return f"{flag}={shlex.quote(value)}" if eq else part
+    return shlex.quote(part)
+
+
+def echo(*parts: object) -> str:
+    """Print ``$ docker <parts>`` (unless quiet) and return it."""
+    return Command(*parts).echo()
+
+
+def container_command(verb: str, image: str, argv: list[str] | None = None, *, name: str | None = None,
+                      detach: bool = False, interactive: bool = False, rm: bool = False, publish_all: bool = False,
+                      ports=None, environment: dict | None = None, volumes=None, network: str | None = None,
+                      working_dir: str | None = None, entrypoint=None, user: str | None = None) -> Command:
+    """``docker run``/``docker create`` with the options the course uses, in the CLI's usual order."""
+    cmd = Command(verb).add_flag("-d", detach).add_flag("-it", interactive).add_flag("--rm", rm)
+    cmd.add_simple_arg("--name", name).add_flag("-P", publish_all).add_args(_ports.flags(ports))
+    cmd.add_args_iterable("-e", [f"{k}={v}" for k, v in (environment or {}).items()])
+    if isinstance(volumes, dict):
+        for src, spec in volumes.items():
+            bind = spec.get("bind") if isinstance(spec, dict) else spec
+            ro = isinstance(spec, dict) and spec.get("mode") == "ro"
+            cmd.add_simple_arg("-v", f"{src}:{bind}" + (":ro" if ro else ""))
+    else:
+        cmd.add_args_iterable("-v", volumes)
+    cmd.add_simple_arg("--network", network).add_simple_arg("-w", working_dir).add_simple_arg("-u", user)
+    if entrypoint is not None:
+        cmd.add_args(f"--entrypoint={' '.join(entrypoint) if isinstance(entrypoint, list) else entrypoint}")
+    return cmd.add_args(image, argv)

@@ -1,0 +1,192 @@
+"""nbgrader orchestration: clean the exercise's Docker state before each submission, autograde, feedback.
+
+The command line is in ``__main__.py`` (``python -m helpers.grading autograde 02-hello-world``).
+Submissions are graded one at a time through nbgrader's Python API in one process (about twice as
+fast as one ``nbgrader`` CLI call per student, which pays its imports every time; feedback HTML is
+then written in one pass). Before each one, :func:`clean_before_grading` (also set
+as ``c.Autograde.pre_convert_hook`` in ``nbgrader_config.py``, so plain ``nbgrader autograde``
+does the same) removes what the exercise reserves: containers named ``exNN-…``, images whose
+repository starts with ``exNN-`` or ``exNN/``, and everything labelled ``exNN``. Kit images,
+the course registry and the chapter notebooks' own objects stay.
+
+Grading runs the learners' code with access to the Docker engine (root on that machine): grade
+untrusted submissions on a disposable machine. See docs/instructor-guide.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Files learners write next to the notebook; autograde must not replace them with source copies.
+LEARNER_FILES = {"05-my-own-image": ["Dockerfile"]}
+CODE_STUB = {"python": "# 여기에 코드를 쓰세요\nraise NotImplementedError()"}
+TEXT_STUB = "여기에 답을 쓰세요."
+
+
+def chapter_of(assignment: str) -> str | None:
+    """'02-hello-world' -> '02' (None when the name does not start with a chapter number)."""
+    m = re.match(r"(\d{2})(?:\D|$)", assignment or "")
+    return m.group(1) if m else None
+
+
+def _in_namespace(ref: str, prefix: str) -> bool:
+    """Is the image name ``ref`` (``[host/]path:tag``) inside the exercise's ``exNN`` namespace?"""
+    path = ref.rsplit(":", 1)[0] if ":" in ref.rsplit("/", 1)[-1] else ref
+    first, _, rest = path.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        path = rest  # drop the registry host
+    return path == prefix or path.startswith((f"{prefix}-", f"{prefix}/"))
+
+
+def clean_exercise(chapter: str) -> dict[str, list[str]]:
+    """Remove the exercise ``exNN`` namespace from the engine (see the module docstring)."""
+    from ..connection import client
+    from ..display import quiet
+    from .exercise import clear
+
+    prefix = f"ex{chapter}"
+    api = client().api
+    names = [n.lstrip("/") for c in api.containers(all=True, filters={"name": f"{prefix}-"})
+             for n in c.get("Names") or [] if n.lstrip("/").startswith(f"{prefix}-")]
+    refs = [t for img in api.images() for t in img.get("RepoTags") or [] if _in_namespace(t, prefix)]
+    with quiet():
+        clear(containers=names, images=refs, label=prefix)
+    return {"containers": names, "images": refs}
+
+
+def clean_before_grading(assignment: str, student: str, notebooks: list[str]) -> None:
+    """nbgrader ``pre_convert_hook``: start every submission from a clean exercise namespace."""
+    chapter = chapter_of(assignment)
+    if chapter:
+        clean_exercise(chapter)
+
+
+# ---------------------------------------------------------------- nbgrader API
+
+def load_config(root: str | Path = "."):
+    """The course's ``nbgrader_config.py`` with ``CourseDirectory.root`` set to ``root``."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(root).resolve()
+    cfg = Config()
+    if (root / "nbgrader_config.py").exists():
+        cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+    cfg.CourseDirectory.root = str(root)
+    if "pre_convert_hook" not in cfg.Autograde:
+        cfg.Autograde.pre_convert_hook = clean_before_grading
+    if "extra_arguments" not in cfg.Execute:  # no kernel history file; no kernel log lines on our stderr
+        cfg.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    return cfg
+
+
+def make_api(root: str | Path = ".", config=None):
+    """An ``NbGraderAPI`` for the course at ``root``."""
+    _tools_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    cfg = config or load_config(root)
+    return NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
+
+
+def _tools_on_path() -> None:
+    """nbgrader's gradebook runs the ``alembic`` command: find it beside this Python even when
+    the virtual environment is not activated (``/path/to/venv/bin/python -m ...``)."""
+    here = str(Path(sys.executable).parent)
+    if not shutil.which("alembic") and (Path(here) / "alembic").exists():
+        os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")
+
+
+@dataclass
+class Result:
+    student: str
+    score: float = 0.0
+    max_score: float = 0.0
+    seconds: float = 0.0
+    ok: bool = True
+    failed: list[str] = field(default_factory=list)  # "grade_id(score/max)" of cells short of full marks
+    error: str = ""
+
+    def line(self) -> str:
+        if not self.ok:
+            return f"  {self.student:<14} 채점 실패 ({self.seconds:.1f}초): {self.error}"
+        text = f"  {self.student:<14} {self.score:5.1f} / {self.max_score:4.1f}   {self.seconds:4.1f}초"
+        return text + (f"   못 받은 점수: {', '.join(self.failed)}" if self.failed else "")
+
+
+def submitted_students(root: str | Path, assignment: str) -> list[str]:
+    base = Path(root) / "submitted"
+    return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
+
+
+def scores(api, assignment: str, student: str) -> Result:
+    """Read one submission's score and the cells short of full marks from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        sub = gb.find_submission(assignment, student)
+        failed = [f"{g.name}({g.score:g}/{g.max_score:g})" for nb in sub.notebooks for g in nb.grades
+                  if g.max_score and g.score < g.max_score]
+        return Result(student, sub.score, sub.max_score, failed=failed)
+
+
+def autograde(assignment: str, students: list[str] | None = None, *, root: str | Path = ".",
+              feedback: bool = True, api=None, echo=print) -> list[Result]:
+    """Autograde ``students`` (default: everyone who submitted) one at a time, then write their
+    feedback in one pass, and leave the exercise's namespace clean. Returns one :class:`Result` each."""
+    api = api or make_api(root)
+    root = Path(api.coursedir.root)
+    students = students or submitted_students(root, assignment)
+    echo(f"{assignment}: 제출 {len(students)}개를 채점합니다")
+    results = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy session warnings
+        for student in students:
+            began = time.perf_counter()
+            outcome = api.autograde(assignment, student, force=True, create=True)
+            if outcome["success"]:
+                result = scores(api, assignment, student)
+            else:
+                result = Result(student, ok=False, error=_last_line(outcome))
+            result.seconds = time.perf_counter() - began
+            echo(result.line())
+            results.append(result)
+        chapter = chapter_of(assignment)
+        if chapter:
+            clean_exercise(chapter)
+        graded = [r.student for r in results if r.ok]
+        if feedback and graded:
+            outcome = _feedback(api, assignment, graded)
+            if not outcome["success"]:
+                echo(f"피드백을 만들지 못했습니다: {_last_line(outcome)}")
+                for r in results:
+                    r.ok = False
+                    r.error = r.error or "피드백 실패"
+            else:
+                echo(f"피드백: {root / 'feedback'}/<학생>/{assignment}/{assignment}.html")
+    return results
+
+
+def _feedback(api, assignment: str, students: list[str]) -> dict:
+    """Feedback HTML for ``students`` in one nbgrader run (the HTML exporter is set up once)."""
+    from nbgrader.utils import temp_attrs
+
+    if len(students) == 1:
+        return api.generate_feedback(assignment, students[0], force=True)
+    others = [p.parent.name for p in (Path(api.coursedir.root) / "autograded").glob(f"*/{assignment}")
+              if p.parent.name not in students]
+    with temp_attrs(api.coursedir, student_id_exclude=",".join(others)):
+        return api.generate_feedback(assignment, None, force=True)
+
+
+def _last_line(outcome: dict) -> str:
+    last = (outcome.get("error") or outcome.get("log") or "").strip().splitlines()[-1:]
+    return last[0] if last else "알 수 없는 오류"

@@ -1,0 +1,139 @@
+"""What every check shares: the failure text, the engine's clock, lookups and file reads.
+
+A check returns ``True`` (or the value it was asked to find) or raises :class:`CheckFailed` with a
+Korean "무엇이 다른지: 기대 X, 실제 Y" and a hint. Checks print nothing: any stderr in a graded
+cell costs the learner the cell.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+
+from ... import errors
+from ...connection import client
+from ...containers import find as find_container
+from ...display import state_ko
+from ...images import find as find_image
+from ...images import split_ref
+from ..clock import clock, parse_time
+
+CheckFailed = errors.CheckFailed
+
+
+def fail(what: str, expected: object, actual: object, hint: str = "") -> None:
+    """Raise the graded failure: what the task asks, then 기대/실제, then a hint."""
+    raise CheckFailed(f"{what}\n  무엇이 다른지: 기대 {expected}, 실제 {actual}", hint=hint)
+
+
+def show_value(value: object, limit: int = 80) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def need_container(name: str):
+    c = find_container(name)
+    if c is None:
+        stem = name.split("-")[0]
+        others = [n.lstrip("/") for c in client().api.containers(all=True, filters={"name": stem})
+                  for n in c.get("Names") or [] if n.lstrip("/").startswith(stem)]
+        seen = f" (비슷한 이름: {', '.join(sorted(others))})" if others else ""
+        fail(f"'{name}'(이)라는 이름의 컨테이너가 있어야 합니다.", f"컨테이너 {name}", "없음" + seen,
+             f"이름을 name='{name}'(docker run --name {name})으로 정확히 주었는지 `h.ps(all=True)`로 확인하세요.")
+    return c
+
+
+def need_image(ref: str):
+    img = find_image(ref)
+    if img is None:
+        fail(f"이미지 '{ref}'이(가) 있어야 합니다.", ref, "없음" + other_tags(ref),
+             "`h.images()`로 이름과 태그를 확인하세요.")
+    return img
+
+
+def other_tags(ref: str) -> str:
+    repo, _ = split_ref(ref)
+    tags = sorted(t for img in client().api.images(name=repo) for t in img.get("RepoTags") or [])
+    return f" (같은 저장소에 있는 이름: {', '.join(tags)})" if tags else ""
+
+
+def status_text(c) -> str:
+    state = c.attrs.get("State") or {}
+    status = state.get("Status") or c.status
+    text = state_ko(status)
+    if status == "exited":
+        text += f", 종료 코드 {state.get('ExitCode')}"
+    return text
+
+
+def as_text(value, what: str) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        fail(f"{what}에는 명령의 출력(문자열)을 넣어야 합니다.", "문자열", type(value).__name__,
+             "h.run(...)/h.exec(...)가 돌려준 값을 그대로 변수에 넣으세요.")
+    return value
+
+
+def read_file(cid: str, path: str, depth: int = 0) -> bytes | None:
+    import posixpath
+
+    import docker.errors as de
+
+    try:
+        stream, _ = client().api.get_archive(cid, path)
+    except de.NotFound:
+        return None
+    data = b"".join(stream)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        member = tar.next()
+        if member is None:
+            return None
+        if member.issym() and depth < 5:
+            return read_file(cid, posixpath.join(posixpath.dirname(path), member.linkname), depth + 1)
+        if not member.isfile():
+            return None
+        return tar.extractfile(member).read()
+
+
+def check_file(cid: str, where: str, path: str, contains: str | None) -> None:
+    content = read_file(cid, path)
+    if content is None:
+        fail(f"{where} 안에 파일 {path}이(가) 있어야 합니다.", path, "없음",
+             "파일을 만든 컨테이너에서 commit했는지, 경로가 맞는지 확인하세요.")
+    text = content.decode("utf-8", "replace")
+    if contains is not None and contains not in text:
+        fail(f"{where}의 {path}에 '{contains}'이(가) 들어 있어야 합니다.", f"'{contains}' 포함", show_value(text) or "빈 파일",
+             "파일 내용을 확인하세요 (h.exec(이름, 'cat 경로')).")
+
+
+def made_in_this_run(obj_or_name, since, kind: str | None = None) -> bool:
+    """``obj_or_name`` (a Container/Image or a name) was created after ``since``
+    (a :class:`Run`, a datetime or an engine timestamp), by the engine's own clock.
+
+    ``kind`` ('container' or 'image') settles a name that could be either.
+    """
+    obj = obj_or_name
+    if isinstance(obj_or_name, str):
+        looks_like_image = ":" in obj_or_name or "/" in obj_or_name
+        order = [kind] if kind else (["image", "container"] if looks_like_image else ["container", "image"])
+        obj = None
+        for k in order:
+            obj = find_container(obj_or_name) if k == "container" else find_image(obj_or_name)
+            if obj is not None:
+                break
+        if obj is None:
+            fail(f"'{obj_or_name}'이(가) 있어야 합니다.", obj_or_name, "없음", "과제의 이름을 정확히 쓰세요.")
+    name = obj_or_name if isinstance(obj_or_name, str) else getattr(obj, "name", None) or obj.short_id
+    obj.reload()
+    created = parse_time(obj.attrs["Created"])
+    mark = since.started if hasattr(since, "started") else parse_time(since) if isinstance(since, str) else since
+    if created < mark:
+        fail(f"'{name}'은(는) 이번 실습을 시작한 뒤에 만든 것이어야 합니다.", f"{clock(mark)} 이후에 만듦",
+             f"{clock(created)}에 만듦 (예전에 남은 것)",
+             "노트북을 첫 셀부터 다시 실행해서 지금 새로 만드세요.")
+    return True
+
+

@@ -1,0 +1,19 @@
+"""Widgets: small ipywidgets views over the verbs, one file each, on a shared ``base``; and ``charts``.
+
+Each widget owns one root widget (``.widget``) with ``close()``; buttons call the same functions a
+cell or a test calls, and errors show in the widget's own output area in Korean. Every widget also
+renders as text and HTML, so a notebook run headless (papermill, nbgrader) keeps a readable output.
+"""
+
+from .dashboard import ContainerDashboard, container_row
+from .exec_console import ExecConsole
+from .layers import LayersView
+from .lifecycle import LifecycleView, lifecycle_svg
+from .port_map import PortMapView
+from .progress import BuildProgress, PullProgress, build, pull
+from .run_builder import RunBuilder
+
+__all__ = [
+    "BuildProgress", "ContainerDashboard", "ExecConsole", "LayersView", "LifecycleView", "PortMapView",
+    "PullProgress", "RunBuilder", "build", "container_row", "lifecycle_svg", "pull",
+]

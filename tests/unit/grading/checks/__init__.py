@@ -1,0 +1,1 @@
+"""Unit tests of helpers.grading.checks, one file per module."""

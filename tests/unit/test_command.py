@@ -1,0 +1,43 @@
+"""helpers.command: the ``$ docker ...`` line, built part by part, that a learner can type back."""
+
+from __future__ import annotations
+
+import shlex
+
+import helpers as h
+from helpers import command, display
+from helpers.command import Command, container_command
+
+
+def test_parts_drop_empties_flatten_lists_and_quote_for_the_shell():
+    line = Command("run", None, "", "-d", ["--name", "웹 서버"], "busybox:1.35", ["sh", "-c", "echo hi > /x"]).line()
+    assert line == "$ docker run -d --name '웹 서버' busybox:1.35 sh -c 'echo hi > /x'"
+    # what a learner copies into a terminal parses back to the same argv
+    assert shlex.split(line[2:]) == ["docker", "run", "-d", "--name", "웹 서버", "busybox:1.35",
+                                     "sh", "-c", "echo hi > /x"]
+
+
+def test_builder_methods_read_like_python_on_whales():
+    cmd = Command("run").add_flag("-d").add_flag("--rm", False).add_simple_arg("--name", "web")
+    cmd.add_simple_arg("-w", None).add_args_iterable("-e", ["A=1", "B=two words"]).add_args("httpd:2.4")
+    assert str(cmd) == "$ docker run -d --name web -e A=1 -e 'B=two words' httpd:2.4"
+
+
+def test_echo_prints_unless_quiet(capsys):
+    command.echo("ps", "-a")
+    with h.quiet():
+        command.echo("images")
+        display.say("조용히")
+    display.say("안녕")
+    assert capsys.readouterr().out.splitlines() == ["$ docker ps -a", "안녕"]
+
+
+def test_container_command_spells_every_option_the_course_uses():
+    cmd = container_command("run", "httpd:2.4", ["httpd-foreground"], name="web", detach=True, rm=True,
+                            ports="127.0.0.1:8080:80", environment={"A": "1"},
+                            volumes={"/srv": {"bind": "/data", "mode": "ro"}}, network="net", working_dir="/w",
+                            entrypoint=["sh", "-c"], user="1000")
+    assert cmd.line() == ("$ docker run -d --rm --name web -p 127.0.0.1:8080:80 -e A=1 -v /srv:/data:ro "
+                          "--network net -w /w -u 1000 --entrypoint='sh -c' httpd:2.4 httpd-foreground")
+    assert container_command("create", "busybox:1.35", interactive=True, publish_all=True).line() == \
+        "$ docker create -it -P busybox:1.35"
