@@ -20,10 +20,18 @@ from .display import Output, Table, ago, say
 DEFAULT_STOP_TIMEOUT = 10
 
 
-def _command_list(command) -> list[str] | None:
+def argv_of(command) -> list[str] | None:
+    """A command as an argv list; a string is split like a shell would (a half-typed quote is an error)."""
     if command is None:
         return None
-    return shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
+    if not isinstance(command, str):
+        return [str(c) for c in command]
+    try:
+        return shlex.split(command)
+    except ValueError as exc:
+        raise errors.CourseError(f"명령 `{command}`의 따옴표가 닫히지 않았습니다.",
+                                 hint="여는 따옴표(' 또는 \")마다 닫는 따옴표를 쓰세요 (예: sh -c 'echo hi').",
+                                 cause=str(exc)) from None
 
 
 @friendly(0)
@@ -71,7 +79,7 @@ def container(name_or_id: str):
 @contextlib.contextmanager
 def throwaway(image: str, command=None, *, start: bool = True, **create_kwargs):
     """A helper container for one job (create, optionally start; removed with its volumes on exit)."""
-    c = client().containers.create(image, _command_list(command), **create_kwargs)
+    c = client().containers.create(image, argv_of(command), **create_kwargs)
     try:
         if start:
             c.start()
@@ -120,7 +128,7 @@ def create(image: str, command=None, *, name: str | None = None, ports=None,
 
     Introduced in chapter 02.
     """
-    argv = _command_list(command)
+    argv = argv_of(command)
     container_command("create", image, argv, name=name, interactive=interactive, publish_all=publish_all,
                       ports=ports, **_echoed(kwargs)).echo()
     require_image(image)
@@ -156,7 +164,7 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
     Running the same cell twice is fine: a container of the same ``name`` that the course made
     earlier is replaced. Introduced in chapter 02.
     """
-    argv = _command_list(command)
+    argv = argv_of(command)
     container_command("run", image, argv, name=name, detach=detach, interactive=interactive, rm=rm,
                       publish_all=publish_all, ports=ports, environment=environment, **_echoed(kwargs)).echo()
     require_image(image)
@@ -302,7 +310,7 @@ def execute(name: str, command, *, workdir: str | None = None, user: str | None 
     Similar to ``docker exec``; ``h.exec`` is the same function. Introduced in chapter 02.
     """
     c = container(name)
-    argv = _command_list(command)
+    argv = argv_of(command)
     echo("exec", ["-w", workdir] if workdir else None, ["-u", user] if user else None, name, argv)
     if c.status != "running":
         raise errors.ContainerNotRunning(f"'{name}'은(는) 지금 '{c.status}' 상태입니다.",

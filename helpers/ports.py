@@ -47,7 +47,12 @@ def parse(specs: str | list | tuple) -> dict:
             raise _bad(part)
         key = f"{cport}/{proto or 'tcp'}"
         hport = int(hport) if hport else None
-        result[key] = (ip, hport) if ip else hport
+        binding = (ip, hport) if ip else hport
+        if key in result:  # one container port on several host ports: docker-py takes a list
+            before = result[key]
+            result[key] = [*(before if isinstance(before, list) else [before]), binding]
+        else:
+            result[key] = binding
     return result
 
 
@@ -71,21 +76,26 @@ def flags(ports: PortSpec) -> list[str]:
     if isinstance(ports, (list, tuple)):
         return [arg for p in ports for arg in ("-p", str(p))]
     out = []
-    for key, host in (to_sdk(ports) or {}).items():
-        cport = key.removesuffix("/tcp")
-        if host is None:
-            out += ["-p", cport]
-        elif isinstance(host, tuple):
-            ip, hport = host
-            out += ["-p", f"{ip}:{hport}:{cport}" if hport else f"{ip}::{cport}"]
-        else:
-            out += ["-p", f"{host}:{cport}"]
+    for key, hosts in (to_sdk(ports) or {}).items():
+        for host in hosts if isinstance(hosts, list) else [hosts]:
+            out += _flag(key.removesuffix("/tcp"), host)
     return out
+
+
+def _flag(cport: str, host) -> list[str]:
+    """``-p`` for one binding: ``None`` (random), ``8080``, or ``("127.0.0.1", 8080 | None)``."""
+    if host is None:
+        return ["-p", cport]
+    if isinstance(host, tuple):
+        ip, hport = host
+        return ["-p", f"{ip}:{hport}:{cport}" if hport else f"{ip}::{cport}"]
+    return ["-p", f"{host}:{cport}"]
 
 
 def host_ports(ports: PortSpec) -> list[str]:
     """The host ports ``ports`` asks for (for messages about a taken port)."""
-    return [str(h[1] if isinstance(h, tuple) else h) for h in (to_sdk(ports) or {}).values() if h]
+    hosts = [h for v in (to_sdk(ports) or {}).values() for h in (v if isinstance(v, list) else [v])]
+    return [str(h[1] if isinstance(h, tuple) else h) for h in hosts if h and (not isinstance(h, tuple) or h[1])]
 
 
 def column(port_list: list[dict] | None) -> str:

@@ -19,6 +19,8 @@ def fetch(url: str, timeout: float = 10) -> str:
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 return resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:  # the server answered (404, 500 ...): show its page, as curl does
+            return exc.read().decode("utf-8", "replace")
         except (urllib.error.URLError, ConnectionError, OSError) as exc:
             last = exc
             time.sleep(0.2)

@@ -7,7 +7,6 @@ Objects the helpers create from then on carry the label ``ex<chapter>``. Introdu
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from .. import ledger
 from .._state import CHAPTER_LABEL, labels, use_chapter
 from ..cleanup import reset
 from ..connection import client
+from ..containers import argv_of
 from ..display import quiet, state_ko
 from ..images import normalize, split_ref
 from ..kit import registry as course_registry
@@ -49,7 +49,7 @@ class Run:
     def prepare_container(self, name: str, image: str, command=None, *, state: str = "created"):
         """Leave a container for the learner to work on: ``created`` (never started, the cheapest),
         ``exited`` (ran and finished) or ``running``."""
-        argv = shlex.split(command) if isinstance(command, str) else command
+        argv = argv_of(command)
         c = client().containers.create(image, argv, name=name, labels=labels(self.label))
         if state in ("exited", "running"):
             c.start()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shlex
-
 import ipywidgets as w
 
 from .. import containers
 from .. import ports as _ports
 from ..command import container_command
+from ..containers import argv_of
 from ..display import STATE_KO
 from ..errors import CourseError
 from .base import CourseWidget, esc
@@ -53,7 +52,7 @@ class RunBuilder(CourseWidget):
     def command_line(self) -> str:
         """Return the exact ``docker run ...`` line :meth:`execute` will run (and print)."""
         image, command, name, detach, ports = self._argv()
-        argv = shlex.split(command) if command else None
+        argv = argv_of(command)
         return container_command("run", image, argv, name=name, detach=detach, ports=ports).line()[len("$ "):]
 
     def execute(self):

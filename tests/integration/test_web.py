@@ -32,3 +32,17 @@ def test_fetch_nobody_listening_is_a_course_error_within_the_timeout():
         h.fetch(f"http://127.0.0.1:{port}/", timeout=1)
     assert time.monotonic() - t0 < 5
     assert "h.port" in info.value.hint
+
+
+def test_fetch_an_error_page_is_an_answer_not_a_timeout(engine, capsys):
+    """A 404 is the server answering: curl prints its page at once, and so does fetch."""
+    port = free_port()
+    with h.quiet():
+        h.run("httpd:2.4", name="itest-fetch-404", detach=True, ports=f"{port}:80")
+    h.fetch(f"http://127.0.0.1:{port}/", timeout=20)  # up
+    t0 = time.monotonic()
+    body = h.fetch(f"http://127.0.0.1:{port}/no-such-page", timeout=10)
+    assert time.monotonic() - t0 < 2
+    assert "Not Found" in body
+    with h.quiet():
+        h.rm("itest-fetch-404", force=True)

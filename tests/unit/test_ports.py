@@ -59,3 +59,16 @@ def test_host_ports_and_the_ps_column():
     assert ports.column([{"PrivatePort": 80, "Type": "tcp", "PublicPort": 8080, "IP": "0.0.0.0"},
                          {"PrivatePort": 80, "Type": "tcp", "PublicPort": 8080, "IP": "::"},
                          {"PrivatePort": 443, "Type": "tcp"}]) == "0.0.0.0:8080->80/tcp, 443/tcp"
+
+
+def test_one_container_port_on_two_host_ports_keeps_both():
+    assert ports.to_sdk("8080:80, 8081:80") == {"80/tcp": [8080, 8081]}
+    assert ports.flags({80: [8080, 8081]}) == ["-p", "8080:80", "-p", "8081:80"]
+    assert ports.host_ports("8080:80 8081:80") == ["8080", "8081"]
+
+
+@pytest.mark.parametrize(("spec", "sdk"), [("53/udp", {"53/udp": None}), ("", None),
+                                           ("127.0.0.1:8081:80 53/udp", {"80/tcp": ("127.0.0.1", 8081),
+                                                                         "53/udp": None})])
+def test_spaces_separate_specs_and_empty_is_none(spec, sdk):
+    assert ports.to_sdk(spec) == sdk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .base import as_text, fail, show_value
+from .base import as_text, fail, plain, show_value
 
 
 def _canon(value):
@@ -16,7 +16,9 @@ def _canon(value):
 def answer(value, expected=None, *, what: str = "답", choices: Iterable | None = None, why: str = "") -> bool:
     """An understanding question: ``value`` is one of ``choices`` (if given) and equals
     ``expected`` (if given; a set means any of them). Strings compare without case and
-    surrounding blanks; a number may be given as text."""
+    surrounding blanks; a number may be given as text. The value is copied to a plain built-in first
+    (:func:`plain`), so no method of the learner's own objects takes part."""
+    value = plain(value, what)
     if value is None or value is Ellipsis:
         fail(f"{what}에 답을 넣어야 합니다.", "답", "비어 있음", "셀의 빈칸을 채우고 실행하세요.")
     if choices is not None:

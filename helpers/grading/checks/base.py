@@ -28,7 +28,7 @@ def fail(what: str, expected: object, actual: object, hint: str = "") -> None:
 
 
 def show_value(value: object, limit: int = 80) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -68,7 +68,32 @@ def status_text(c) -> str:
     return text
 
 
+_COPY = {str: lambda v: str.__add__("", v), bytes: lambda v: bytes.__add__(b"", v),
+         bool: bool, int: lambda v: int.__add__(0, v), float: lambda v: float.__add__(0.0, v)}
+
+
+def plain(value, what: str = "답"):
+    """The learner's value as an exact built-in value (str, bytes, bool, int, float, None, or a list,
+    tuple or set of those), copied without calling any method of the learner's own classes.
+
+    Comparisons then use Python's own ``==``: an object whose ``__eq__`` always says yes (nbgrader
+    #1379) or a ``str`` subclass that rewrites ``split``/``__contains__`` cannot pass a check.
+    """
+    if value is None or value is Ellipsis:
+        return value
+    for kind, copy in _COPY.items():
+        if isinstance(value, kind):
+            return copy(value)
+    for kind in (list, tuple, set, frozenset):
+        if isinstance(value, kind):
+            return kind(plain(v, what) for v in kind.__iter__(value))
+    fail(f"{what}에는 문자열, 숫자 같은 값을 넣어야 합니다.", "문자열/숫자/목록", f"{type(value).__name__} 객체",
+         "계산 결과나 명령의 출력을 그대로 변수에 넣으세요.")
+    return None  # not reached
+
+
 def as_text(value, what: str) -> str:
+    value = plain(value, what) if isinstance(value, (str, bytes)) else value
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     if not isinstance(value, str):
@@ -84,7 +109,7 @@ def read_file(cid: str, path: str, depth: int = 0) -> bytes | None:
 
     try:
         stream, _ = client().api.get_archive(cid, path)
-    except de.NotFound:
+    except de.APIError:  # 404, or 500 for a path the engine cannot resolve (a symlink loop)
         return None
     data = b"".join(stream)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:

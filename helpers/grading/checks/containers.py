@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 
+from ...containers import argv_of
 from ...display import state_ko
 from ...images import normalize
 from .base import (
@@ -105,14 +106,15 @@ def exec_output(name: str, command, value, *, what: str = "출력") -> bool:
     """``value`` is what ``command`` prints inside the running container ``name``
     (the check runs the command again and compares)."""
     container_running(name)
-    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    argv = argv_of(command)
     result = need_container(name).exec_run(argv)
     expected = result.output.decode("utf-8", "replace")
     got = as_text(value, what)
     if " ".join(got.split()) != " ".join(expected.split()):
-        fail(f"{what}에는 '{name}' 안에서 `{' '.join(argv)}`을(를) 실행한 출력이 들어 있어야 합니다.",
+        line = shlex.join(argv)
+        fail(f"{what}에는 '{name}' 안에서 `{line}`을(를) 실행한 출력이 들어 있어야 합니다.",
              show_value(expected) or "빈 출력", show_value(got) or "빈 문자열",
-             f"h.exec('{name}', '{' '.join(argv)}')가 돌려준 값을 그대로 넣으세요.")
+             f"h.exec('{name}', {line!r})가 돌려준 값을 그대로 넣으세요.")
     return True
 
 
@@ -120,8 +122,13 @@ def container_absent(name: str) -> bool:
     """No container is called ``name`` (it was removed)."""
     c = find_container(name)
     if c is not None:
-        hint = (f"실행 중인 컨테이너는 바로 지울 수 없습니다: `h.stop('{name}')` 다음 `h.rm('{name}')`"
-                f" (또는 `h.rm('{name}', force=True)`)." if c.status == "running" else f"`h.rm('{name}')`으로 지우세요.")
+        hint = f"`h.rm('{name}')`으로 지우세요."
+        if c.status == "running":
+            hint = (f"실행 중인 컨테이너는 바로 지울 수 없습니다: `h.stop('{name}')` 다음 `h.rm('{name}')`"
+                    f" (또는 `h.rm('{name}', force=True)`).")
+        elif c.status == "paused":
+            hint = (f"일시 정지한 컨테이너는 바로 지울 수 없습니다: `h.unpause('{name}')`, `h.stop('{name}')` 다음 "
+                    f"`h.rm('{name}')` (또는 `h.rm('{name}', force=True)`).")
         fail(f"컨테이너 '{name}'을(를) 지워야 합니다.", "없음", f"아직 있음({status_text(c)})", hint)
     return True
 

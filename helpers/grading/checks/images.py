@@ -7,7 +7,7 @@ import shlex
 
 from ..._state import labels
 from ...connection import client
-from ...containers import throwaway
+from ...containers import argv_of, throwaway
 from ...images import split_ref
 from .base import as_text, check_file, fail, find_image, need_image, other_tags, show_value
 
@@ -49,8 +49,11 @@ def image_cmd(ref: str, expected_cmd) -> bool:
     """The image ``ref`` runs ``expected_cmd`` by default (its Cmd; a string may be shell form)."""
     img = need_image(ref)
     cmd = (img.attrs.get("Config") or {}).get("Cmd") or []
-    want = shlex.split(expected_cmd) if isinstance(expected_cmd, str) else list(expected_cmd)
-    ok = cmd in (want, ["/bin/sh", "-c", shlex.join(want)], ["/bin/sh", "-c", " ".join(want)])
+    want = argv_of(expected_cmd)
+    # shell form: the CLI keeps the text as typed (``CMD echo "a b"`` -> sh -c 'echo "a b"')
+    shell = {shlex.join(want), " ".join(want), expected_cmd if isinstance(expected_cmd, str) else ""}
+    shell |= {" ".join(f'"{w}"' if " " in w else w for w in want)}
+    ok = cmd == want or (cmd[:2] == ["/bin/sh", "-c"] and len(cmd) == 3 and cmd[2] in shell)
     if not ok:
         exec_form = json.dumps(want, ensure_ascii=False)
         fail(f"이미지 '{ref}'의 기본 명령(CMD)이 바뀌어야 합니다.", exec_form, show_value(cmd),

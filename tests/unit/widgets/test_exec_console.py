@@ -53,3 +53,10 @@ def test_exec_console_errors(fake):
     assert "(실행하지 못함)" in console.text() and execs(fake) == []
     with pytest.raises(errors.CourseError, match="실행할 명령을 입력하세요"):
         console.send("   ")
+
+
+def test_exec_console_half_typed_quote_is_a_korean_error(fake):
+    fake.add_container("web")
+    console = ExecConsole("web")
+    console.input.value = "echo 'hi"
+    assert isinstance(console.errors[0], errors.CourseError) and "따옴표" in console.errors[0].message

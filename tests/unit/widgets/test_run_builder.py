@@ -83,3 +83,10 @@ def test_run_builder_preview_reports_a_bad_ports_field_in_korean(fake, bad):
 def test_run_builder_ports_field_reaches_the_engine(fake, field, sdk):
     RunBuilder(image="busybox:1.35", ports=field).execute()
     assert fake.created[-1]["ports"] == sdk
+
+
+def test_run_builder_half_typed_quote_is_an_input_error_not_a_traceback(fake):
+    rb = RunBuilder()
+    rb.command.value = "sh -c 'echo"  # every learner passes through this while typing
+    assert "입력 오류" in rb.text() and "따옴표" in rb.text()
+    assert "따옴표" in rb.preview.value

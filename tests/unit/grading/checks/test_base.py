@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import tarfile
 
-import docker.errors as de
 import pytest
 
 from helpers import errors
@@ -196,9 +195,6 @@ def test_read_file_gives_up_on_a_long_symlink_chain_and_an_empty_archive(replay)
     assert base.read_file(cid, "/tmp/hollow") is None
 
 
-@pytest.mark.xfail(strict=True, raises=de.APIError, reason="BUG: read_file catches only NotFound; a symlink loop at the path makes the "
-                                       "engine answer 500 (recorded: 'evalSymlinksInScope: too many links'), and "
-                                       "the raw APIError escapes the check instead of a CheckFailed")
 def test_check_file_on_a_symlink_loop_fails_as_a_graded_failure(replay):
     cid = replay.load_container("work")["Id"]
     f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", "/tmp/loop", None)

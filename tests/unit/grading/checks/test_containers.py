@@ -263,9 +263,6 @@ def test_exec_output_splits_a_command_like_a_shell(replay):
     assert checks.exec_output("recordtest-running", "sh -c 'echo hi'", "hi") is True
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: exec_output's message and hint join the argv with spaces, so a quoted "
-                                       "command comes back unquoted: the hint tells the learner to run "
-                                       "h.exec(name, 'sh -c echo hi'), which prints an empty line (shlex.join needed)")
 def test_exec_output_hint_quotes_the_command_it_asks_for(replay):
     replay.load_container("running")
     replay.exec_results["sh -c echo hi"] = (b"hi\n", None, 0)
@@ -307,10 +304,6 @@ def test_container_absent_fails_while_the_container_is_there(replay, key, actual
     assert f.hint == hint
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: container_absent gives a paused container the plain `h.rm(name)` hint, "
-                                       "but `h.rm` on a paused container fails: engine 20.10 says 'You cannot remove a paused "
-                                       "container ... Unpause and then stop the container before attempting removal or "
-                                       "force remove'; only 'running' gets the stop/force hint")
 def test_container_absent_hint_for_a_paused_container_says_force_or_unpause(replay):
     replay.load_container("paused")
     f = failure(checks.container_absent, "recordtest-paused")

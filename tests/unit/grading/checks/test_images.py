@@ -137,10 +137,6 @@ def test_image_cmd_passes_for_the_default_command_in_either_form(replay, key, re
     assert checks.image_cmd(ref, cmd) is True
 
 
-@pytest.mark.xfail(strict=True, raises=checks.CheckFailed, reason="BUG: image_cmd rebuilds the shell form with shlex.join or ' '.join, never the "
-                                       "text as given: `docker commit --change 'CMD echo \"hello world\"'` records "
-                                       "[\"/bin/sh\", \"-c\", \"echo \\\"hello world\\\"\"], which matches neither, so "
-                                       "the very command the task asks for fails")
 @pytest.mark.parametrize("cmd", ['echo "hello world"', ["echo", "hello world"]])
 def test_image_cmd_passes_for_a_shell_form_with_quotes(replay, cmd):
     replay.load_image("motd_quoted")
