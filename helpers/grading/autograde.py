@@ -9,8 +9,8 @@ does the same) removes what the exercise reserves: containers named ``exNN-…``
 repository starts with ``exNN-`` or ``exNN/``, and everything labelled ``exNN``. Kit images,
 the course registry and the chapter notebooks' own objects stay.
 
-Grading runs the learners' code with access to the Docker engine (root on that machine): grade
-untrusted submissions on a disposable machine. See docs/instructor-guide.md.
+By default (``python -m helpers.grading autograde``) every submission is graded isolated: see
+``parallel``, ``isolated``, ``sandbox`` and ``agent``, and the threat model in docs/instructor-guide.md.
 """
 
 from __future__ import annotations
@@ -139,29 +139,35 @@ def scores(api, assignment: str, student: str) -> Result:
 
 
 def autograde(assignment: str, students: list[str] | None = None, *, root: str | Path = ".",
-              feedback: bool = True, api=None, echo=print) -> list[Result]:
-    """Autograde ``students`` (default: everyone who submitted) one at a time, then write their
-    feedback in one pass, and leave the exercise's namespace clean. Returns one :class:`Result` each."""
+              feedback: bool = True, api=None, echo=print, isolate: bool = True,
+              workers: int | None = None) -> list[Result]:
+    """Autograde ``students`` (default: everyone who submitted), then write their feedback in one pass.
+
+    With ``isolate`` (the default) each submission runs as an unprivileged user against a rootless
+    engine of the grading run's own, ``workers`` at once (default: the number of cores), and every
+    graded cell is re-checked by trusted code (see ``parallel``, ``isolated``, ``sandbox``). Without
+    it, submissions run one at a time in this process against the instructor's engine — only for
+    trusted code. Returns one :class:`Result` each.
+    """
+    from .. import errors
+
     api = api or make_api(root)
     root = Path(api.coursedir.root)
     students = students or submitted_students(root, assignment)
-    echo(f"{assignment}: 제출 {len(students)}개를 채점합니다")
-    results = []
+    echo(f"{assignment}: 제출 {len(students)}개를 채점합니다" + (" (격리)" if isolate else " (격리 없이)"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy session warnings
-        for student in students:
-            began = time.perf_counter()
-            outcome = api.autograde(assignment, student, force=True, create=True)
-            if outcome["success"]:
-                result = scores(api, assignment, student)
-            else:
-                result = Result(student, ok=False, error=_last_line(outcome))
-            result.seconds = time.perf_counter() - began
-            echo(result.line())
-            results.append(result)
-        chapter = chapter_of(assignment)
-        if chapter:
-            clean_exercise(chapter)
+        if isolate:
+            from . import parallel, sandbox
+
+            why = sandbox.unavailable()
+            if why:
+                raise errors.CourseError(why, hint="믿을 수 있는 제출물만이라면 `--no-isolation`으로 격리 없이 채점할 수 "
+                                                    "있습니다 (강사의 엔진과 파일에 닿습니다).")
+            results = parallel.grade(assignment, students, root=root, workers=workers or os.cpu_count() or 1,
+                                     echo=echo)
+        else:
+            results = _one_at_a_time(api, assignment, students, echo)
         graded = [r.student for r in results if r.ok]
         if feedback and graded:
             outcome = _feedback(api, assignment, graded)
@@ -172,6 +178,25 @@ def autograde(assignment: str, students: list[str] | None = None, *, root: str |
                     r.error = r.error or "피드백 실패"
             else:
                 echo(f"피드백: {root / 'feedback'}/<학생>/{assignment}/{assignment}.html")
+    return results
+
+
+def _one_at_a_time(api, assignment: str, students: list[str], echo) -> list[Result]:
+    """Grade in this process against the instructor's engine, cleaning the exercise before each one."""
+    results = []
+    for student in students:
+        began = time.perf_counter()
+        outcome = api.autograde(assignment, student, force=True, create=True)
+        if outcome["success"]:
+            result = scores(api, assignment, student)
+        else:
+            result = Result(student, ok=False, error=_last_line(outcome))
+        result.seconds = time.perf_counter() - began
+        echo(result.line())
+        results.append(result)
+    chapter = chapter_of(assignment)
+    if chapter:
+        clean_exercise(chapter)
     return results
 
 

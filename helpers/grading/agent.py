@@ -1,0 +1,145 @@
+"""The grader's trusted agent inside one worker: heals the engine, and re-checks every graded cell.
+
+It runs as root in the worker's network namespace (``Worker.trusted_command``), never in the learner's
+kernel or as the learner's user, so nothing a submission does to its own Python (replaced checks,
+replaced ``showtraceback``, objects equal to everything) reaches it. It speaks JSON lines on
+stdin/stdout::
+
+    {"op": "heal"}                      -> {"ok": true, "damage": ["...Korean..."]}
+    {"op": "mark"}                      -> {"ok": true}   (the exercise began: the engine's clock now)
+    {"op": "check", "source": "...", "vars": {...}} -> {"ok": false, "error": "CheckFailed: ..."}
+
+Started as ``python -m helpers.grading.agent KIT_ARCHIVE WORKER_UID``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+
+DEFAULT_NETWORKS = {"bridge", "host", "none"}
+
+
+class Agent:
+    def __init__(self, archive: Path, worker_uid: int):
+        import helpers as h
+
+        self.h = h
+        self.archive = archive
+        self.worker_uid = worker_uid
+        self.kit_ids = json.loads(archive.with_suffix(".ids.json").read_text())
+        self.run = None
+
+    # -- self-healing between submissions -----------------------------------------------------------
+    def heal(self) -> list[str]:
+        """Bring the engine back to exactly the kit, an empty course registry and nothing else.
+        Returns what the previous submission had damaged (Korean lines) — not its ordinary leftovers."""
+        import docker.errors as de
+
+        api = self.h.client().api
+        damage: list[str] = []
+        if getattr(self, "_registry_started", False) and not self.h.registry.running():
+            damage.append(f"과정 레지스트리({self.h.registry.address()})가 꺼져 있었습니다.")
+        for c in api.containers(all=True):
+            with contextlib.suppress(de.APIError):
+                api.remove_container(c["Id"], force=True, v=True)
+        for v in api.volumes().get("Volumes") or []:
+            with contextlib.suppress(de.APIError):
+                api.remove_volume(v["Name"], force=True)
+        for n in api.networks():
+            if n["Name"] not in DEFAULT_NETWORKS:
+                with contextlib.suppress(de.APIError):
+                    api.remove_network(n["Id"])
+        have = {t: img["Id"] for img in api.images() for t in img.get("RepoTags") or []}
+        wrong = sorted(n for n, i in self.kit_ids.items() if have.get(n) != i)
+        if wrong:
+            damage.append("과정 키트 이미지가 지워지거나 다른 이미지로 바뀌어 있었습니다: " + ", ".join(wrong))
+            with open(self.archive, "rb") as data:
+                for _event in api.load_image(data):
+                    pass
+        keep = set(self.kit_ids.values())
+        for _ in range(3):  # children before parents
+            extra = [img["Id"] for img in api.images(all=True) if img["Id"] not in keep]
+            if not extra:
+                break
+            for image_id in extra:
+                with contextlib.suppress(de.APIError):
+                    api.remove_image(image_id, force=True)
+        for name, image_id in self.kit_ids.items():  # a kit id that lost its name gets it back
+            repo, tag = name.rsplit(":", 1)
+            if name not in {t for img in api.images() for t in img.get("RepoTags") or []}:
+                api.tag(image_id, repo, tag)
+        self._fresh_registry()
+        (Path(os.environ["LEARN_DOCKER_HOME"]) / "ledger.json").unlink(missing_ok=True)
+        return damage
+
+    def _fresh_registry(self) -> None:
+        """An empty course registry, as the exercise's setup cell expects to fill it."""
+        registry = self.h.registry
+        with contextlib.suppress(Exception), self.h.quiet():
+            registry.stop()
+        data = registry.data_dir()
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        for folder in (data, data.parent):
+            os.chown(folder, self.worker_uid, self.worker_uid)
+        with self.h.quiet():
+            registry.start(chapter="registry")
+        self._registry_started = True
+
+    # -- the exercise clock and the re-check ---------------------------------------------------------
+    def mark(self) -> None:
+        """The setup cell finished: objects made from now on are the learner's (the engine's clock)."""
+        from .clock import engine_time
+        from .exercise import Run
+
+        self.run = Run("", "", engine_time())
+
+    def check(self, source: str, variables: dict) -> str | None:
+        """Run one graded cell's code here, with the learner's values as plain data; the error, or None."""
+        from .checks.base import plain
+
+        names = {k: plain(v, k) for k, v in variables.items() if k not in ("h", "run", "REG")}
+        namespace = {"h": self.h, "run": self.run, "REG": self.h.registry.address(), **names}
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                exec(compile(source, "<채점 셀>", "exec"), namespace)  # noqa: S102 - the instructor's test code
+        except Exception as exc:  # noqa: BLE001 - every failure is the learner's result
+            text = str(exc) or traceback.format_exception_only(type(exc), exc)[-1].strip()
+            return f"{type(exc).__name__}: {text}"
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    agent = Agent(Path(args[0]), int(args[1]))
+    out = sys.stdout
+    sys.stdout = sys.stderr  # only replies go to the grader
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if request["op"] == "heal":
+                reply = {"ok": True, "damage": agent.heal()}
+            elif request["op"] == "mark":
+                agent.mark()
+                reply = {"ok": True}
+            elif request["op"] == "check":
+                error = agent.check(request["source"], request.get("vars") or {})
+                reply = {"ok": error is None, "error": error}
+            else:
+                reply = {"ok": False, "error": f"unknown op {request['op']!r}"}
+        except Exception as exc:  # noqa: BLE001 - reported to the grader, which fails the submission
+            reply = {"ok": False, "error": f"agent: {type(exc).__name__}: {exc}", "broken": True}
+        out.write(json.dumps(reply, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Grading a class: N driver processes, each with its own worker, scores merged into the course gradebook.
+
+``grade(assignment, students, workers=N)`` — used by ``python -m helpers.grading autograde`` — grades
+each submission isolated (see ``isolated``) with N at once, then writes ``autograded/``, the gradebook
+and ``feedback/`` of the course as plain nbgrader would. One submission never sees another's engine,
+files or scores: each worker is healed to the kit after every submission.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import multiprocessing as mp
+import shutil
+import subprocess
+import time
+import warnings
+from multiprocessing import util
+from pathlib import Path
+
+from .autograde import Result, load_config, make_api
+from .sandbox import Worker, state_root
+
+_DRIVER: dict = {}  # the one driver of this process: worker, agent, stage api
+
+
+# ------------------------------------------------------------------------------- the instructor's side
+
+def kit_archive() -> Path:
+    """The kit as one ``docker save`` archive from the instructor's engine (rewritten when the kit changed)."""
+    from .. import kit
+    from ..connection import client
+    from ..display import quiet
+
+    ids = {name: client().images.get(name).id for name in kit.names()}
+    path = state_root() / "kit.tar"
+    ids_file = path.with_suffix(".ids.json")
+    known = json.loads(ids_file.read_text()) if ids_file.exists() else None
+    if known != ids or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with quiet():
+            kit.save(path)
+        ids_file.write_text(json.dumps(ids, indent=1))
+    return path
+
+
+def protect(root: Path) -> list[str]:
+    """Make the instructor's grading files owner-only (source, submissions, feedback, gradebook)."""
+    changed = []
+    for name in ("source", "submitted", "autograded", "feedback", "gradebook.db"):
+        path = root / name
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+            changed.append(name)
+    return changed
+
+
+def ensure_assignment(api, assignment: str) -> bool:
+    """Register ``assignment`` in the course gradebook when it is missing (without touching release/)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.utils import temp_attrs
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        try:
+            gb.find_assignment(assignment)
+            return False
+        except MissingEntry:
+            pass
+    scratch = Path(api.coursedir.root) / ".ldk-release-scratch"
+    try:
+        with temp_attrs(api.coursedir, release_directory=scratch.name):
+            outcome = api.generate_assignment(assignment, force=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if not outcome["success"]:
+        raise RuntimeError(f"과제 {assignment}를 성적부에 등록하지 못했습니다: {outcome.get('error') or outcome.get('log')}")
+    return True
+
+
+def merge(api, assignment: str, result: dict) -> None:
+    """Write one driver's result into the course: its autograded folder and its grades and comments."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    student = result["student"]
+    target = Path(api.coursedir.root) / "autograded" / student / assignment
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(result["folder"], target)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.remove_submission(assignment, student)
+        except MissingEntry:
+            pass
+        gb.add_submission(assignment, student, timestamp=result["timestamp"])
+        for g in result["grades"]:
+            grade = gb.find_grade(g["name"], g["notebook"], assignment, student)
+            grade.auto_score, grade.needs_manual_grade = g["auto_score"], g["needs_manual_grade"]
+        for c in result["comments"]:
+            gb.find_comment(c["name"], c["notebook"], assignment, student).auto_comment = c["auto_comment"]
+        gb.db.commit()
+
+
+def grade(assignment: str, students: list[str], *, root: Path, workers: int, echo=print) -> list[Result]:
+    """Grade ``students`` isolated, ``workers`` at once; merge each result into the course as it comes."""
+    api = make_api(root)
+    if ensure_assignment(api, assignment):
+        echo(f"성적부에 과제 {assignment}를 등록했습니다")
+    hidden = protect(Path(api.coursedir.root))
+    if hidden:
+        echo(f"(학습자 코드가 읽지 못하도록 {', '.join(hidden)}을(를) 강사만 읽을 수 있게 바꿨습니다)")
+    archive = kit_archive()
+    workers = max(1, min(workers, len(students)))
+    indexes = mp.get_context("fork").Queue()
+    for i in range(1, workers + 1):
+        indexes.put(i)
+    results: list[Result] = []
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
+                                  initializer=_init_driver, initargs=(indexes, assignment, str(root), str(archive)))
+    try:
+        futures = {pool.submit(_grade, student): student for student in students}
+        for future in cf.as_completed(futures):
+            try:
+                data = future.result()
+            except Exception as exc:  # noqa: BLE001 - one driver's failure is that submission's result
+                data = {"student": futures[future], "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            result = Result(data["student"], data.get("score", 0.0), data.get("max_score", 0.0),
+                            data.get("seconds", 0.0), data["ok"], data.get("failed", []), data.get("error", ""))
+            if data["ok"]:
+                merge(api, assignment, data)
+            echo(result.line() + (f"   (환경 손상: {'; '.join(data['damage'])})" if data.get("damage") else ""))
+            results.append(result)
+    finally:
+        pool.shutdown(wait=True)
+        for i in range(1, workers + 1):  # whatever a driver could not stop
+            subprocess.run(["pkill", "-KILL", "-u", Worker(i).user], capture_output=True)
+    return sorted(results, key=lambda r: students.index(r.student))
+
+
+# ------------------------------------------------------------------------------------- one driver
+
+def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
+    from nbgrader.preprocessors import Execute
+
+    from .isolated import CELL_TIMEOUT, AgentClient, SandboxKernelManager, make_execute
+
+    warnings.simplefilter("ignore")
+    worker = Worker(indexes.get())
+    worker.start()
+    (worker.home / "kernel").mkdir(exist_ok=True)
+    import os
+
+    os.chown(worker.home / "kernel", *worker.ids)
+    stage = state_root() / "stages" / f"w{worker.index}"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "source").mkdir(parents=True, mode=0o700)
+    shutil.copytree(Path(root) / "source" / assignment, stage / "source" / assignment)
+    execute = make_execute()
+    cfg = load_config(root)
+    cfg.CourseDirectory.root = str(stage)
+    cfg.Autograde.pre_convert_hook = None  # the agent heals the worker; the instructor's engine is never touched
+    cfg.Autograde.autograde_preprocessors = [execute if p is Execute else p
+                                             for p in _default_autograde_preprocessors()]
+    cfg.Execute.timeout = CELL_TIMEOUT
+    cfg.Execute.interrupt_on_timeout = True
+    api = make_api(stage, cfg)
+    outcome = api.generate_assignment(assignment, force=True)
+    if not outcome["success"]:
+        raise RuntimeError(outcome.get("error") or outcome.get("log"))
+    agent = AgentClient(worker, Path(archive))
+    agent.ask(op="heal")
+    SandboxKernelManager.worker = worker
+    execute.agent = agent
+    _DRIVER.update(worker=worker, agent=agent, api=api, stage=stage, assignment=assignment, root=Path(root))
+    util.Finalize(None, _stop_driver, exitpriority=10)
+
+
+def _default_autograde_preprocessors() -> list:
+    from nbgrader.converters.autograde import Autograde
+
+    return list(Autograde.class_traits()["autograde_preprocessors"].default())
+
+
+def _stop_driver() -> None:
+    if _DRIVER:
+        _DRIVER["agent"].close()
+        _DRIVER["worker"].stop()
+
+
+def _grade(student: str) -> dict:
+    from .autograde import scores
+
+    d = _DRIVER
+    assignment, stage, api = d["assignment"], d["stage"], d["api"]
+    submitted = stage / "submitted" / student / assignment
+    shutil.rmtree(stage / "submitted", ignore_errors=True)
+    shutil.rmtree(stage / "autograded", ignore_errors=True)
+    shutil.copytree(d["root"] / "submitted" / student / assignment, submitted)
+    began = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = api.autograde(assignment, student, force=True, create=True)
+    heal = d["agent"].ask(op="heal")
+    damage = heal.get("damage") or ([heal["error"]] if not heal["ok"] else [])
+    if not heal["ok"] and not d["worker"].alive():  # the submission broke its engine: a new one
+        d["worker"].start()
+        d["agent"].close()
+        d["agent"] = type(d["agent"])(d["worker"], d["agent"].archive)
+        d["agent"].ask(op="heal")
+    data = {"student": student, "seconds": time.perf_counter() - began, "damage": damage}
+    if not outcome["success"]:
+        return {**data, "ok": False, "error": (outcome.get("error") or outcome.get("log") or "").strip()[-300:]}
+    folder = stage / "autograded" / student / assignment
+    if damage:
+        _note_damage(folder, damage)
+    result = scores(api, assignment, student)
+    export = state_root() / "out" / f"{student}-{assignment}-{time.time_ns()}"
+    shutil.copytree(folder, export)
+    return {**data, "ok": True, "score": result.score, "max_score": result.max_score, "failed": result.failed,
+            "folder": str(export), **_grades(api, assignment, student)}
+
+
+def _grades(api, assignment: str, student: str) -> dict:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        sub = gb.find_submission(assignment, student)
+        return {
+            "timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
+            "grades": [{"notebook": nb.name, "name": g.name, "auto_score": g.auto_score,
+                        "needs_manual_grade": g.needs_manual_grade} for nb in sub.notebooks for g in nb.grades],
+            "comments": [{"notebook": nb.name, "name": c.name, "auto_comment": c.auto_comment}
+                         for nb in sub.notebooks for c in nb.comments],
+        }
+
+
+def _note_damage(folder: Path, damage: list[str]) -> None:
+    """Say at the top of the graded notebook what the submission damaged (it was repaired afterwards)."""
+    import nbformat
+
+    for path in folder.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        text = ("**채점 환경 안내**: 이 제출물을 실행한 뒤 채점 환경이 손상되어 있어 원래대로 되돌렸습니다 "
+                "(다른 학생의 채점에는 영향이 없습니다).\n\n" + "\n".join(f"- {line}" for line in damage))
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+        nbformat.write(nb, path)
