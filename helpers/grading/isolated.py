@@ -38,9 +38,15 @@ from traitlets import Any, Float
 
 from .sandbox import Worker, learner_python
 
-# seconds per cell (a foreground `sleep 3600` is stopped here) and per submission, all cells together
-CELL_TIMEOUT = int(os.environ.get("LEARN_DOCKER_CELL_TIMEOUT", "120"))
-SUBMISSION_TIMEOUT = float(os.environ.get("LEARN_DOCKER_SUBMISSION_TIMEOUT", "600"))
+
+def cell_timeout() -> int:
+    """Seconds one cell may run (a foreground ``sleep 3600`` is stopped here); ``LEARN_DOCKER_CELL_TIMEOUT``."""
+    return int(os.environ.get("LEARN_DOCKER_CELL_TIMEOUT", "120"))
+
+
+def submission_timeout() -> float:
+    """Seconds all cells of one submission may run together; ``LEARN_DOCKER_SUBMISSION_TIMEOUT``."""
+    return float(os.environ.get("LEARN_DOCKER_SUBMISSION_TIMEOUT", "600"))
 MARKER = "\x00LDK-VALUES:"
 
 
@@ -146,16 +152,17 @@ def make_execute():
 
     class SandboxExecute(Execute):
         agent = Any(None, allow_none=True)  # the driver sets this on the class
-        submission_timeout = Float(SUBMISSION_TIMEOUT).tag(config=True)
+        submission_timeout = Float(0.0).tag(config=True)  # 0: submission_timeout()
 
         def preprocess(self, nb, resources=None, km=None):
             self.kernel_manager_class = SandboxKernelManager
-            self._deadline = time.monotonic() + self.submission_timeout
+            self._limit = self.submission_timeout or submission_timeout()
+            self._deadline = time.monotonic() + self._limit
             return super().preprocess(nb, resources, km)
 
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type == "code" and time.monotonic() > self._deadline:
-                cell.outputs = [_error_output("제출물시간초과", f"제출물 전체 제한 {self.submission_timeout:g}초를 넘어 "
+                cell.outputs = [_error_output("제출물시간초과", f"제출물 전체 제한 {self._limit:g}초를 넘어 "
                                                                "이 셀은 실행하지 않았습니다.")]
                 return cell, resources
             cell, resources = super().preprocess_cell(cell, resources, index)

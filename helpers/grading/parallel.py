@@ -143,7 +143,7 @@ def grade(assignment: str, students: list[str], *, root: Path, workers: int, ech
 def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
     from nbgrader.preprocessors import Execute
 
-    from .isolated import CELL_TIMEOUT, AgentClient, SandboxKernelManager, make_execute
+    from .isolated import AgentClient, SandboxKernelManager, cell_timeout, make_execute
 
     warnings.simplefilter("ignore")
     worker = Worker(indexes.get())
@@ -162,7 +162,7 @@ def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
     cfg.Autograde.pre_convert_hook = None  # the agent heals the worker; the instructor's engine is never touched
     cfg.Autograde.autograde_preprocessors = [execute if p is Execute else p
                                              for p in _default_autograde_preprocessors()]
-    cfg.Execute.timeout = CELL_TIMEOUT
+    cfg.Execute.timeout = cell_timeout()
     cfg.Execute.interrupt_on_timeout = True
     api = make_api(stage, cfg)
     outcome = api.generate_assignment(assignment, force=True)
