@@ -2,7 +2,7 @@
 
 Four jobs, four rooms:
 
-- the docker verbs a learner calls, flat in this package (``containers``, ``images``, ``system``,
+- the docker verbs a learner calls, flat in this package (``containers``, ``inspecting``, ``images``, ``system``,
   with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
 - the offline images: ``kit/`` (catalog, builders, Dockerfiles, archive, the course registry);
 - the widgets: ``widgets/`` (one file per widget on ``base``, and ``charts``);
@@ -18,15 +18,9 @@ from ._state import labels, use_chapter
 from .cleanup import cleanup, leftovers, reset
 from .connection import client, disconnect
 from .containers import (
-    attach,
     container,
     create,
-    exec,
-    execute,
-    logs,
     pause,
-    port,
-    ps,
     restart,
     rm,
     run,
@@ -38,6 +32,7 @@ from .containers import (
 from .display import Output, Table, expect_error, quiet, show_error
 from .errors import CourseError
 from .images import build, commit, history, image, images, login, pull, push, rmi, search, tag
+from .inspecting import attach, exec, execute, logs, port, ps
 from .kit import registry
 from .preflight import preflight
 from .system import compose_version, info, network_create, networks, version, volume_create, volumes

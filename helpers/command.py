@@ -15,8 +15,9 @@ from ._state import STATE
 class Command(list):
     """One docker command line, part by part. ``line()`` gives ``$ docker ...``."""
 
-    def __init__(self, *parts: object):
+    def __init__(self, *parts: object, env: dict[str, str] | None = None):
         super().__init__()
+        self.env = dict(env or {})  # variables the CLI needs for the same behaviour (DOCKER_BUILDKIT=0)
         self.add_args(*parts)
 
     def add_args(self, *parts: object) -> Command:
@@ -49,7 +50,8 @@ class Command(list):
         return self
 
     def line(self) -> str:
-        return "$ docker " + " ".join(_quote(p) for p in self)
+        prefix = "".join(f"{k}={shlex.quote(v)} " for k, v in self.env.items())
+        return f"$ {prefix}docker " + " ".join(_quote(p) for p in self)
 
     def __str__(self) -> str:
         return self.line()
@@ -69,9 +71,9 @@ def _quote(part: str) -> str:
     return shlex.quote(part)
 
 
-def echo(*parts: object) -> str:
+def echo(*parts: object, env: dict[str, str] | None = None) -> str:
     """Print ``$ docker <parts>`` (unless quiet) and return it."""
-    return Command(*parts).echo()
+    return Command(*parts, env=env).echo()
 
 
 def container_command(verb: str, image: str, argv: list[str] | None = None, *, name: str | None = None,

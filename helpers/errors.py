@@ -86,8 +86,8 @@ class ContainerNotFound(CourseError):
 
 
 class NameInUse(CourseError):
-    message = "같은 이름의 컨테이너가 이미 있는데, 이 과정이 만든 것이 아니라서 건드리지 않았습니다."
-    hint = "다른 `name=`을 쓰거나, 직접 만든 그 컨테이너를 `docker rm`으로 지운 뒤 다시 실행하세요."
+    message = "같은 이름의 컨테이너가 이미 있습니다 (Docker의 Conflict 오류: 이름은 엔진 안에서 하나뿐)."
+    hint = "먼저 그 컨테이너를 `h.rm(이름, force=True)`(docker rm -f)로 지우거나, 다른 `name=`을 쓰세요."
 
 
 class PortInUse(CourseError):

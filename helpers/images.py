@@ -71,15 +71,17 @@ def image(ref: str):
 
 
 @friendly(0)
-def pull(ref: str, *, chapter: str | None = None, on_event=None):
+def pull(ref: str, *, chapter: str | None = None, on_event=None, implicit: bool = False):
     """Download an image from its registry, showing each layer. Similar to ``docker pull``.
 
     Without a tag, ``latest`` is pulled, like the CLI. Raises RegistryUnavailable when the
     registry cannot be reached (the course then uses its offline kit). ``on_event`` sees every
-    decoded progress event (the PullProgress widget draws its bars from them). Introduced in chapter 02.
+    decoded progress event (the PullProgress widget draws its bars from them). ``implicit``: the pull
+    ``docker run`` makes by itself (no ``$ docker pull`` line of its own). Introduced in chapter 02.
     """
     repo, tag = split_ref(ref)
-    echo("pull", ref)
+    if not implicit:
+        echo("pull", ref)
     existed = find(f"{repo}:{tag}") is not None
     try:
         events = client().api.pull(repo, tag=tag, stream=True, decode=True)
@@ -195,12 +197,14 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
           buildargs: dict | None = None, on_event=None):
     """Build an image from a folder with a Dockerfile, showing each step. Similar to ``docker build -t``.
 
-    The classic builder is used (no BuildKit-only syntax). ``on_event`` sees every decoded build
-    event (the BuildProgress widget draws its bar from them). Introduced in chapter 05.
+    The engine's classic builder does the work (docker-py has no BuildKit), so the line asks the CLI for
+    the same builder (``DOCKER_BUILDKIT=0``) and its output looks the same (``Step 1/3 : ...``).
+    ``on_event`` sees every decoded build event (the BuildProgress widget draws from them).
+    Introduced in chapter 05.
     """
     from pathlib import Path
 
-    echo("build", "-t", tag, ["-f", dockerfile] if dockerfile else None, str(path))
+    echo("build", "-t", tag, ["-f", dockerfile] if dockerfile else None, str(path), env={"DOCKER_BUILDKIT": "0"})
     if not (Path(path) / (dockerfile or "Dockerfile")).is_file():
         raise errors.CourseError(f"'{path}'에 {dockerfile or 'Dockerfile'}이(가) 없습니다.",
                                  hint="Dockerfile이 들어 있는 폴더를 지정하세요.")
@@ -230,30 +234,23 @@ def history(ref: str) -> Table:
 
 @friendly(0)
 def search(term: str, limit: int = 10) -> Table:
-    """Search Docker Hub for images; offline, search the course's local registry instead.
+    """Search Docker Hub for images. Similar to ``docker search``.
 
-    Similar to ``docker search``. Introduced in chapter 02.
+    Like the CLI, only Docker Hub is searched (a registry like the course's has no search). Offline
+    this raises RegistryUnavailable; the course registry's own list is ``h.registry.search(term)``.
+    Introduced in chapter 02.
     """
-    from .kit import registry
-
-    echo("search", term)
+    echo("search", ["--limit", str(limit)] if limit != 25 else None, term)
     try:
         results = client().api.search(term, limit=limit)
     except Exception as exc:
         err = errors.translate(exc, what=term)
-        if isinstance(err, errors.DockerNotRunning):
-            raise err from exc
-        if not registry.running():
-            raise errors.RegistryUnavailable(
-                "Docker Hub에 연결할 수 없고, 대신 찾아볼 로컬 레지스트리도 꺼져 있습니다.",
-                hint="`h.registry.start()`로 과정의 로컬 레지스트리를 띄운 뒤 다시 검색하세요.", cause=str(exc),
-            ) from exc
-        say(f"(Docker Hub에 연결할 수 없어, 로컬 레지스트리 {registry.address()}의 목록에서 찾습니다)")
-        results = [
-            {"name": f"{registry.address()}/{repo}", "description": "과정 로컬 레지스트리",
-             "star_count": 0, "is_official": False}
-            for repo in registry.search(term)
-        ][:limit]
+        if not isinstance(err, errors.DockerNotRunning):
+            err = errors.RegistryUnavailable(
+                "Docker Hub에 연결할 수 없어 검색하지 못했습니다 (docker search는 Docker Hub만 찾습니다).",
+                hint="폐쇄망이라면 과정 레지스트리의 목록을 보세요: `h.registry.search('" + term + "')` "
+                     "(레지스트리 API의 /v2/_catalog).", cause=str(exc))
+        raise err from exc
     rows = [[r["name"], (r.get("description") or "")[:45], r.get("star_count", 0),
              "[OK]" if r.get("is_official") else ""] for r in results]
     return Table(results, ["NAME", "DESCRIPTION", "STARS", "OFFICIAL"], rows)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import errors, kit
-from ._state import STATE, labels, use_chapter
+from ._state import CHAPTER_LABEL, STATE, labels, use_chapter
 from .connection import client, current_context
 from .containers import throwaway
 from .display import Rendered, say, show
@@ -69,9 +69,14 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
         report.add("warn", f"docker context '{ctx['name']}'의 엔진({ctx['host']})이 응답하지 않습니다",
                    f"{STATE.base_url}을(를) 대신 씁니다. `docker context use default`를 권합니다.")
     v = c.version()
-    report.facts["server_version"] = v.get("Version")
-    report.add("ok", f"Docker 엔진 {v.get('Version')} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
+    info = c.info()
+    kind = engine_kind(v, info)
+    report.facts.update(server_version=v.get("Version"), engine_kind=kind)
+    report.add("ok", f"Docker 엔진 {v.get('Version')} — {kind} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
                f"연결: {STATE.base_url}")
+    if "rootless" in kind and info.get("CgroupDriver") == "none":
+        report.add("warn", "이 엔진에는 cgroup이 없습니다 (cgroup v1의 rootless Docker)",
+                   "pause, --memory, --cpus, --pids-limit은 이 엔진에서 동작하지 않습니다. 그 단계는 설명만 보고 넘어갑니다.")
 
     online = kit.registry_answers()
     report.facts["registry"] = online
@@ -92,6 +97,8 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
             raise
     report.add("ok", f"과정 이미지 {len(wanted)}개 준비됨", ", ".join(wanted))
 
+    if chapter is not None:
+        _fresh_start(chapter, report)
     with throwaway("busybox:1.35", ["df", "-Pk", "/"], labels=labels(), network_disabled=True) as probe:
         code = probe.wait(timeout=30).get("StatusCode")
         out = probe.logs().decode()
@@ -117,3 +124,29 @@ def _free_mb(df_output: str) -> int | None:
         if len(parts) >= 4 and parts[3].isdigit():
             return int(parts[3]) // 1024
     return None
+
+
+def engine_kind(version: dict, info: dict) -> str:
+    """Which engine this is, in Korean: Docker Desktop, Podman, rootless Docker, or Linux dockerd."""
+    components = " ".join(c.get("Name", "") for c in version.get("Components") or [])
+    security = " ".join(info.get("SecurityOptions") or [])
+    if "podman" in components.lower():
+        return "Podman"
+    if "Docker Desktop" in (info.get("OperatingSystem") or ""):
+        return "Docker Desktop"
+    if "rootless" in security:
+        return "rootless Docker (root 없이 도는 dockerd)"
+    return "Linux dockerd"
+
+
+def _fresh_start(chapter: str, report: Report) -> None:
+    """Running a chapter again from the top: what its earlier run left (by its label only) goes first."""
+    from .cleanup import leftovers, reset
+
+    left = leftovers(chapter)
+    if not any(left.values()):
+        return
+    say(f"$ docker rm -f $(docker ps -aq --filter label={CHAPTER_LABEL}={chapter})   # 그리고 이 장의 이미지·태그")
+    counts = reset(chapter, verbose=False)
+    report.add("ok", "이 장을 전에 실행하며 남은 것을 지웠습니다 (처음부터 다시 실행할 수 있게)",
+               f"컨테이너 {counts['containers']}개, 이미지 {counts['images']}개, 태그 {counts['tags']}개")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import multiprocessing as mp
+import os
 import shutil
 import subprocess
 import time
@@ -112,8 +113,10 @@ def grade(assignment: str, students: list[str], *, root: Path, workers: int, ech
         echo(f"(학습자 코드가 읽지 못하도록 {', '.join(hidden)}을(를) 강사만 읽을 수 있게 바꿨습니다)")
     archive = kit_archive()
     workers = max(1, min(workers, len(students)))
+    first = int(os.environ.get("LEARN_DOCKER_WORKER_OFFSET", "0")) + 1  # two grading runs on one machine
+    numbers = list(range(first, first + workers))
     indexes = mp.get_context("fork").Queue()
-    for i in range(1, workers + 1):
+    for i in numbers:
         indexes.put(i)
     results: list[Result] = []
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
@@ -133,7 +136,7 @@ def grade(assignment: str, students: list[str], *, root: Path, workers: int, ech
             results.append(result)
     finally:
         pool.shutdown(wait=True)
-        for i in range(1, workers + 1):  # whatever a driver could not stop
+        for i in numbers:  # whatever a driver could not stop
             subprocess.run(["pkill", "-KILL", "-u", Worker(i).user], capture_output=True)
     return sorted(results, key=lambda r: students.index(r.student))
 
@@ -149,8 +152,6 @@ def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
     worker = Worker(indexes.get())
     worker.start()
     (worker.home / "kernel").mkdir(exist_ok=True)
-    import os
-
     os.chown(worker.home / "kernel", *worker.ids)
     stage = state_root() / "stages" / f"w{worker.index}"
     shutil.rmtree(stage, ignore_errors=True)

@@ -109,14 +109,16 @@ def _require() -> None:
 
 
 def catalog() -> list[str]:
-    """Repositories stored in the course registry (``GET /v2/_catalog``)."""
+    """Repositories stored in the course registry (``GET /v2/_catalog``, shown as the ``curl`` it is)."""
     _require()
+    say(f"$ curl http://{address()}/v2/_catalog")
     return _get("/v2/_catalog?n=1000")[1].get("repositories") or []
 
 
 def tags(repository: str) -> list[str]:
     """Tags of one repository in the course registry (``GET /v2/<repo>/tags/list``)."""
     _require()
+    say(f"$ curl http://{address()}/v2/{repository}/tags/list")
     try:
         return _get(f"/v2/{repository}/tags/list")[1].get("tags") or []
     except urllib.error.HTTPError as exc:

@@ -10,10 +10,12 @@ from .exec_console import ExecConsole
 from .layers import LayersView
 from .lifecycle import LifecycleView, lifecycle_svg
 from .port_map import PortMapView
+from .predict import Predict
 from .progress import BuildProgress, PullProgress, build, pull
 from .run_builder import RunBuilder
+from .terminal import Terminal
 
 __all__ = [
-    "BuildProgress", "ContainerDashboard", "ExecConsole", "LayersView", "LifecycleView", "PortMapView",
-    "PullProgress", "RunBuilder", "build", "container_row", "lifecycle_svg", "pull",
+    "BuildProgress", "ContainerDashboard", "ExecConsole", "LayersView", "LifecycleView", "PortMapView", "Predict",
+    "PullProgress", "RunBuilder", "Terminal", "build", "container_row", "lifecycle_svg", "pull",
 ]

@@ -6,7 +6,7 @@ import time
 
 import ipywidgets as w
 
-from .. import containers
+from .. import containers, inspecting
 from .._state import CHAPTER_LABEL
 from ..display import STATE_KO, Table, html_table, quiet
 from ..errors import CourseError
@@ -58,7 +58,7 @@ class ContainerDashboard(CourseWidget):
     def refresh(self) -> Table:
         """Re-read the container list (one ``docker ps`` call) and redraw; return it as a table."""
         with quiet():
-            found = containers.ps(all=self.all, filters=self.filters())
+            found = inspecting.ps(all=self.all, filters=self.filters())
         self.rows = [container_row(item) for item in found]
         self.refreshed_at = time.strftime("%H:%M:%S")
         self._render()

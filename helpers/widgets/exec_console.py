@@ -6,7 +6,7 @@ import re
 
 import ipywidgets as w
 
-from .. import containers
+from .. import inspecting
 from ..display import quiet
 from ..errors import CourseError
 from .base import CourseWidget, esc, name_of
@@ -15,7 +15,7 @@ _SHELL_CHARS = re.compile(r"[|&;<>()$`*?~\\]|\[")
 
 
 class ExecConsole(CourseWidget):
-    """Type commands into a running container (``docker exec``): the notebook's ``docker run -it``.
+    """Run one command per line in a running container (``docker exec``, a new process each time).
 
     Introduced in chapter 02.
     """
@@ -31,8 +31,9 @@ class ExecConsole(CourseWidget):
         self.send_button.on_click(self._on(self._send_input))
         self.out.layout = w.Layout(max_height="320px", overflow="auto", border="1px solid #ccc")
         self.widget = w.VBox([
-            w.HTML(f"<b>{esc(self.name)}</b> 안에서 명령 실행 <small>(docker exec — 노트북에서 쓰는 "
-                   "<code>docker run -it</code> / <code>docker attach</code> 대신)</small>"),
+            w.HTML(f"<b>{esc(self.name)}</b> 안에서 명령 실행 <small>(줄마다 새 <code>docker exec</code> 프로세스라서 "
+                   "<code>cd</code>·<code>export</code>가 다음 줄로 이어지지 않습니다. 한 셸에 이어서 입력하려면 "
+                   "<code>hw.Terminal</code>)</small>"),
             w.HBox([self.input, self.send_button]), self.out,
         ])
 
@@ -45,7 +46,7 @@ class ExecConsole(CourseWidget):
         self.out.append_stdout(f"$ {command}\n")
         try:
             with quiet():
-                result = containers.execute(self.name, argv)
+                result = inspecting.execute(self.name, argv)
         except CourseError as exc:
             self.history.append((command, exc.message, None))
             raise

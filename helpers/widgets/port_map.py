@@ -6,7 +6,7 @@ import re
 
 import ipywidgets as w
 
-from .. import containers, web
+from .. import inspecting, web
 from ..display import Table, html_table, quiet
 from ..errors import CourseError
 from .base import CourseWidget, esc, name_of
@@ -41,7 +41,7 @@ class PortMapView(CourseWidget):
     def update(self) -> list[dict]:
         """Re-read the port bindings (``docker port``) and, if ``fetch``, GET each HTTP port once."""
         with quiet():
-            mapping = containers.port(self.name)
+            mapping = inspecting.port(self.name)
         rows, answers = [], {}
         for cport, binds in mapping.items():
             for ip, hport in binds:

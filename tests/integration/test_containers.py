@@ -126,10 +126,15 @@ def test_run_timeout_stops_removes_and_explains(engine):
     assert not container_exists(engine, "itest-timeout")
 
 
-def test_cell_run_twice_with_the_same_name_replaces_the_course_container(engine, chapter, capsys):
+def test_cell_run_twice_with_the_same_name_is_dockers_conflict_unless_replace(engine, chapter, capsys):
     first = h.run("busybox:1.35", "sleep 300", name="itest-twice", detach=True)
-    second = h.run("busybox:1.35", "sleep 300", name="itest-twice", detach=True)
-    assert "(이전에 만든 'itest-twice' 컨테이너를 지우고 새로 만듭니다)" in capsys.readouterr().out
+    with pytest.raises(errors.NameInUse) as info:
+        h.run("busybox:1.35", "sleep 300", name="itest-twice", detach=True)
+    assert "is already in use" in info.value.cause and container_exists(engine, first.id)
+    capsys.readouterr()
+    second = h.run("busybox:1.35", "sleep 300", name="itest-twice", detach=True, replace=True)
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "$ docker rm -f itest-twice", "itest-twice", "$ docker run -d --name itest-twice busybox:1.35 sleep 300"]
     assert first.id != second.id
     assert not container_exists(engine, first.id)
     assert [c.id for c in by_label(engine, chapter, name="itest-twice")] == [second.id]
@@ -141,20 +146,21 @@ def test_same_name_as_an_unlabelled_container_is_name_in_use_and_untouched(engin
     own = engine.containers.create("busybox:1.35", "sleep 300", name="itest-learners-own")  # no course label
     try:
         own.start()
-        with pytest.raises(errors.NameInUse), h.quiet():
-            h.run("busybox:1.35", "true", name="itest-learners-own", detach=True)
+        for replace in (False, True):
+            with pytest.raises(errors.NameInUse), h.quiet():
+                h.run("busybox:1.35", "true", name="itest-learners-own", detach=True, replace=replace)
         own.reload()
         assert own.status == "running" and CHAPTER_LABEL not in own.labels
     finally:
         remove_container(engine, own.id)
 
 
-def test_missing_image_is_image_not_found_and_nothing_is_pulled(engine, chapter):
+def test_missing_image_is_pulled_like_the_cli_and_offline_is_image_not_found(engine, chapter):
     t0 = time.time()
     for ref, stand_in in (("itest/never-built:0", None), ("alpine:3.19", "busybox:1.35")):
         with pytest.raises(errors.ImageNotFound) as info, h.quiet():
             h.run(ref, "true", name="itest-no-image")
-        assert "자동으로 내려받지 않습니다" in info.value.message
+        assert "이 컴퓨터에 없" in info.value.message
         if stand_in:
             assert stand_in in info.value.hint
         assert not image_exists(engine, ref)
@@ -295,7 +301,7 @@ def test_logs_and_tail(sleeper, capsys):
 def test_attach_shows_recent_output_and_refuses_a_stopped_container(sleeper, capsys):
     out = h.attach(sleeper, tail=2)
     printed = capsys.readouterr().out
-    assert printed.startswith(f"$ docker attach {sleeper}\n") and "h.exec" in printed
+    assert f"$ docker logs --tail 2 {sleeper}\n" in printed and "hw.Terminal" in printed  # what it really runs
     assert out == "line2\nline3\n"
     with h.quiet():
         h.create("busybox:1.35", "true", name="itest-attach-stopped")

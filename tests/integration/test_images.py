@@ -122,7 +122,7 @@ def test_build_from_a_dockerfile_with_the_classic_builder(engine, chapter, conte
                    'CMD ["cat", "/hello.txt"]\n')
     img = h.build(path, "itest/built:1")
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0] == f"$ docker build -t itest/built:1 {path}"
+    assert printed[0] == f"$ DOCKER_BUILDKIT=0 docker build -t itest/built:1 {path}"
     steps = [line.strip() for line in printed if line.strip().startswith("Step ")]
     assert steps[0].startswith("Step 1/") and steps[0].endswith(": FROM busybox:1.35")
     assert printed[-1] == "itest/built:1 빌드 완료"

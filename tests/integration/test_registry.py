@@ -88,17 +88,15 @@ def test_tags_of_an_unknown_repository_is_empty(addr):
     assert registry.tags("itest/never-pushed") == []
 
 
-def test_search_falls_back_to_the_local_registry(addr, engine):
+def test_search_asks_docker_hub_only_and_the_course_registry_is_listed_apart(addr, engine):
     ref = f"{addr}/itest/searchable:1"
     with h.quiet():
         h.tag("busybox:1.35", ref)
         h.push(ref)
         h.rmi(ref)
     assert registry.search("SEARCHABLE") == ["itest/searchable"]
-    with h.quiet():
-        table = h.search("searchable")
-    assert [r["name"] for r in table] == [f"{addr}/itest/searchable"]
-    assert "과정 로컬 레지스트리" in repr(table)
+    with pytest.raises(errors.RegistryUnavailable), h.quiet():  # offline: docker search never looks elsewhere
+        h.search("searchable")
 
 
 def test_seed_copies_kit_images_without_leaving_names(addr, engine):
@@ -156,7 +154,7 @@ def test_registry_down_pull_push_catalog_are_registry_unavailable(down, engine):
 def test_registry_down_and_hub_offline_search_is_registry_unavailable(down):
     with pytest.raises(errors.RegistryUnavailable) as info, h.quiet():
         h.search("busybox")
-    assert "h.registry.start()" in info.value.hint
+    assert "h.registry.search('busybox')" in info.value.hint
 
 
 def test_pull_from_some_other_unreachable_registry(engine):

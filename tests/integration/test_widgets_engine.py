@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import socket
 
 import pytest
@@ -189,3 +190,58 @@ def test_architecture_counts_live():
         arch = charts.architecture(h.version(), h.info(), h.registry.address())
     assert arch.volumes is not None and arch.networks is not None and arch.networks >= 3
     assert "dockerd" in arch.text()
+
+
+# ------------------------------------------------------------------------------------------ terminal
+
+def _shell(name: str):
+    with h.quiet():
+        return h.run("busybox:1.35", "sh", name=name, interactive=True)
+
+
+def test_terminal_is_one_session_where_cd_and_export_carry_over():
+    _shell("itest-term")
+    term = hw.Terminal("itest-term")
+    try:
+        term.run("cd /tmp")
+        term.run("export GREETING=annyeong")
+        assert "/tmp" in term.run("pwd", wait=r"/tmp\n")
+        assert "annyeong" in term.run("echo $GREETING", wait="annyeong\n")
+        assert "itest-term" in term.text() or "/tmp" in term.text()
+    finally:
+        term.close()
+        with h.quiet():
+            h.rm("itest-term", force=True)
+
+
+def test_terminal_detach_keys_leave_the_container_running_and_exit_stops_it():
+    _shell("itest-term2")
+    try:
+        term = hw.Terminal("itest-term2")
+        term.run("echo hello", wait="hello")
+        term.send(hw.terminal.KEYS["분리 Ctrl-P Ctrl-Q"])
+        assert term.wait_closed(10) and "분리됨" in term.state
+        assert h.client().containers.get("itest-term2").status == "running"
+        again = hw.Terminal("itest-term2")
+        again.send("exit\n")
+        assert again.wait_closed(10)
+        assert h.client().containers.get("itest-term2").status == "exited" and "exited" in again.state
+    finally:
+        with h.quiet():
+            h.rm("itest-term2", force=True)
+
+
+def test_terminal_exec_session_ends_without_stopping_the_container_and_ctrl_c_interrupts():
+    _shell("itest-term3")
+    try:
+        term = hw.Terminal("itest-term3", "sh")
+        term.run("sleep 30; echo never")
+        term.send(hw.terminal.KEYS["Ctrl-C"])
+        assert "done" in term.run("echo done", wait="done\n", timeout=5)  # the sleep was interrupted
+        assert not re.search(r"^never\s*$", term.text(), re.M), term.text()  # typed, but never printed
+        term.send("exit\n")
+        assert term.wait_closed(10)
+        assert h.client().containers.get("itest-term3").status == "running"
+    finally:
+        with h.quiet():
+            h.rm("itest-term3", force=True)

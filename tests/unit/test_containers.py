@@ -10,7 +10,7 @@ import pytest
 import helpers as h
 from helpers import errors
 from helpers._state import CHAPTER_LABEL
-from helpers.containers import PortMap
+from helpers.inspecting import PortMap
 
 from .fakes import printed
 
@@ -55,8 +55,8 @@ def test_run_random_port_and_publish_all_lines(fake, capsys):
 def test_run_interactive_keeps_a_tty_open_in_the_background(fake, capsys):
     c = h.run("busybox:1.35", name="shell", interactive=True)
     lines = printed(capsys)
-    assert lines[0] == "$ docker run -it --name shell busybox:1.35"
-    assert "h.exec('shell'" in lines[1]
+    assert lines[0] == "$ docker run -d -it --name shell busybox:1.35"  # what really runs: in the background
+    assert "-d" in lines[1] and "hw.Terminal('shell')" in lines[1]
     assert fake.created[0]["tty"] is True and fake.created[0]["stdin_open"] is True
     assert c.status == "running"
 
@@ -65,8 +65,28 @@ def test_run_missing_image_raises_and_never_creates(fake, capsys):
     with pytest.raises(errors.ImageNotFound) as info:
         h.run("alpine:3.19", "echo hi")
     assert "busybox:1.35" in info.value.hint  # the kit's stand-in for alpine
-    assert "자동으로 내려받지 않습니다" in info.value.message
-    assert fake.created == [] and not any(call[0] == "pull" for call in fake.calls)
+    assert "이 컴퓨터에 없습니다" in info.value.message
+    assert fake.created == [] and not any(call[0] == "pull" for call in fake.calls)  # offline: no pull tried
+
+
+def test_run_missing_image_is_pulled_first_like_the_cli(fake, capsys, monkeypatch):
+    monkeypatch.delenv("LEARN_DOCKER_OFFLINE")
+    fake.pull_result = [{"status": "Pull complete", "id": "aaaaaaaaaaaa"}]
+    out = h.run("learner/tool:1", "echo hi", rm=True)
+    lines = printed(capsys)
+    assert lines[:2] == ["$ docker run --rm learner/tool:1 echo hi", "Unable to find image 'learner/tool:1' locally"]
+    assert not any(line.startswith("$ docker pull") for line in lines)  # the implicit pull has no line of its own
+    assert ("pull", "learner/tool:1") in [c[:2] for c in fake.calls] and out.exit_code == 0
+
+
+def test_run_missing_image_that_cannot_be_pulled_says_both(fake, monkeypatch):
+    import docker.errors as de
+
+    monkeypatch.delenv("LEARN_DOCKER_OFFLINE")
+    fake.pull_result = de.APIError("500 Server Error: no such host registry-1.docker.io")
+    with pytest.raises(errors.ImageNotFound) as info, h.quiet():
+        h.run("alpine:3.19", "echo hi")
+    assert "받지도 못했습니다" in info.value.message and "busybox:1.35" in info.value.hint
 
 
 def test_run_invalid_name_is_invalid_name(fake):
@@ -74,19 +94,30 @@ def test_run_invalid_name_is_invalid_name(fake):
         h.run("Busybox Latest")
 
 
-def test_run_same_name_replaces_the_course_container(fake, capsys):
+def test_run_same_name_is_dockers_conflict_explained_in_korean(fake):
     old = fake.add_container("web", labels={CHAPTER_LABEL: "03"})
-    new = h.run("busybox:1.35", "sleep 300", name="web", detach=True)
-    assert "(이전에 만든 'web' 컨테이너를 지우고 새로 만듭니다)" in printed(capsys)
+    with pytest.raises(errors.NameInUse) as info, h.quiet():
+        h.run("busybox:1.35", "sleep 300", name="web", detach=True)
+    assert "'web'" in info.value.message and "Conflict" in info.value.message
+    assert "h.rm('web', force=True)" in info.value.hint and "replace=True" in info.value.hint
+    assert "is already in use" in info.value.cause  # Docker's own words kept
+    assert not old.removed
+
+
+def test_run_replace_shows_the_rm_it_runs_then_the_run(fake, capsys):
+    old = fake.add_container("web", labels={CHAPTER_LABEL: "03"})
+    new = h.run("busybox:1.35", "sleep 300", name="web", detach=True, replace=True)
+    lines = printed(capsys)
+    assert lines[:3] == ["$ docker rm -f web", "web", "$ docker run -d --name web busybox:1.35 sleep 300"]
     assert ("remove_container", "web", True) in fake.calls
     assert old.removed and not new.removed
     assert fake.container_names() == {"web"}
 
 
-def test_run_same_name_as_a_learners_own_container_is_name_in_use(fake):
+def test_run_replace_never_removes_a_learners_own_container(fake):
     own = fake.add_container("mine", labels={})
     with pytest.raises(errors.NameInUse) as info:
-        h.run("busybox:1.35", name="mine", detach=True)
+        h.run("busybox:1.35", name="mine", detach=True, replace=True)
     assert "'mine'" in info.value.message
     assert not own.removed and own.status == "running"
     assert fake.created == []  # nothing created, nothing removed
@@ -107,27 +138,6 @@ def test_create_line_and_state(fake, capsys):
     assert c.status == "created"
 
 
-def test_ps_line_rows_and_sdk_objects(fake, capsys):
-    fake.add_container("웹서버", "httpd:2.4", labels={CHAPTER_LABEL: "03"}, ports={"80/tcp": 8080})
-    fake.add_container("stopped", running=False, labels={CHAPTER_LABEL: "03"})
-    running = h.ps()
-    everything = h.ps(all=True)
-    assert printed(capsys)[0] == "$ docker ps"
-    assert [c.name for c in running] == ["웹서버"]
-    assert sorted(c.name for c in everything) == ["stopped", "웹서버"]
-    assert running[0].status == "running" and running[0].labels == {CHAPTER_LABEL: "03"}
-    assert running[0].ports == {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}
-    text = repr(running)
-    assert text.splitlines()[0].split() == ["CONTAINER", "ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
-                                            "NAMES"]
-    assert "0.0.0.0:8080->80/tcp" in text and "웹서버" in text and "httpd:2.4" in text
-
-
-def test_ps_all_line(fake, capsys):
-    h.ps(all=True)
-    assert printed(capsys) == ["$ docker ps -a"]
-
-
 def test_port_line_and_map(fake, capsys):
     fake.add_container("web", "httpd:2.4", ports={"80/tcp": 8080})
     result = h.port("web")
@@ -137,22 +147,6 @@ def test_port_line_and_map(fake, capsys):
     assert result.host_port(80) == 8080 and result.host_port("80/tcp") == 8080 and result.host_port(443) is None
     assert repr(result) == "80/tcp -> 0.0.0.0:8080"
     assert repr(PortMap()) == "(호스트에 연결된 포트가 없습니다)"
-
-
-def test_exec_line_output_and_exit_code(fake, capsys):
-    fake.add_container("web")
-    fake.exec_results["ls -l /nope"] = (None, b"ls: /nope: No such file or directory\n", 1)
-    out = h.exec("web", "ls -l /nope", workdir="/tmp", user="nobody")
-    assert printed(capsys) == ["$ docker exec -w /tmp -u nobody web ls -l /nope"]
-    assert out == "ls: /nope: No such file or directory\n" and out.exit_code == 1
-    assert h.execute is h.exec
-
-
-def test_exec_stopped_container_is_not_running(fake):
-    fake.add_container("web", running=False)
-    with pytest.raises(errors.ContainerNotRunning) as info:
-        h.exec("web", "ls")
-    assert "h.start('web')" in info.value.hint
 
 
 def test_commit_line_round_trips_through_the_shell(fake, capsys):
@@ -191,17 +185,6 @@ def test_unknown_container_is_container_not_found(fake):
         with pytest.raises(errors.ContainerNotFound) as info:
             verb("ghost")
         assert "'ghost'" in info.value.message
-
-
-def test_logs_tail_and_attach_on_stopped(fake):
-    fake.add_container("talker", command=["sh", "-c", "echo"])
-    fake._containers[next(iter(fake._containers))].output = b"one\ntwo\nthree\n"
-    with h.quiet():
-        assert h.logs("talker", tail=1) == "three\n"
-        assert h.attach("talker", tail=2) == "two\nthree\n"
-        h.stop("talker")
-        with pytest.raises(errors.ContainerNotRunning):
-            h.attach("talker")
 
 
 def test_wait_for_returns_the_last_state(fake):

@@ -138,7 +138,7 @@ def test_push_lines(fake, capsys):
 def test_build_line_labels_and_in_band_error(fake, capsys, tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\n")
     img = h.build(tmp_path, "learner/app:1", chapter="05")
-    assert printed(capsys)[0] == f"$ docker build -t learner/app:1 {tmp_path}"
+    assert printed(capsys)[0] == f"$ DOCKER_BUILDKIT=0 docker build -t learner/app:1 {tmp_path}"
     assert img.labels == {CHAPTER_LABEL: "05"}
     fake.build_events = [{"stream": "Step 2/2 : RUN exit 3\n"},
                          {"errorDetail": {"code": 3, "message": "The command '/bin/sh -c exit 3' returned a "
@@ -155,23 +155,21 @@ def test_build_without_a_dockerfile_says_so_before_asking_the_engine(fake, tmp_p
     assert not [c for c in fake.calls if c[0] == "build"]
 
 
-def test_search_offline_falls_back_to_the_course_registry(fake, monkeypatch, capsys):
+def test_search_offline_is_registry_unavailable_and_points_at_the_course_registry(fake, monkeypatch, capsys):
+    """Like the CLI, docker search asks Docker Hub only; it never quietly searches somewhere else."""
     fake.search_result = HUB_DOWN
+    monkeypatch.setattr(registry, "running", lambda: pytest.fail("search must not look at the course registry"))
+    with pytest.raises(errors.RegistryUnavailable) as info:
+        h.search("busybox", limit=1)
+    assert printed(capsys) == ["$ docker search --limit 1 busybox"]
+    assert "h.registry.search('busybox')" in info.value.hint
+
+
+def test_course_registry_search_shows_the_api_call_it_makes(monkeypatch, capsys):
     monkeypatch.setattr(registry, "running", lambda: True)
-    monkeypatch.setattr(registry, "search", lambda term: ["library/busybox", "itest/busybox-copy"])
-    table = h.search("busybox", limit=1)
-    out = printed(capsys)
-    assert out[0] == "$ docker search busybox"
-    assert "로컬 레지스트리" in out[1]
-    assert [r["name"] for r in table] == [f"{registry.address()}/library/busybox"]
-
-
-def test_search_offline_without_registry_is_registry_unavailable(fake, monkeypatch):
-    fake.search_result = HUB_DOWN
-    monkeypatch.setattr(registry, "running", lambda: False)
-    with pytest.raises(errors.RegistryUnavailable) as info, h.quiet():
-        h.search("busybox")
-    assert "h.registry.start()" in info.value.hint
+    monkeypatch.setattr(registry, "_get", lambda path, timeout=3: (200, {"repositories": ["library/busybox", "x"]}))
+    assert registry.search("busy") == ["library/busybox"]
+    assert printed(capsys) == [f"$ curl http://{registry.address()}/v2/_catalog"]
 
 
 def test_search_online_table(fake):

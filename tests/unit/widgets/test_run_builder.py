@@ -37,6 +37,7 @@ def test_run_builder_execute_runs_the_form_through_run(fake, capsys):
     assert (created["image"], created["command"], created["name"]) == ("busybox:1.35", ["echo", "hi"], "x")
     assert created["ports"] == {"80/tcp": 18100}
     assert created["labels"] == {CHAPTER_LABEL: "test-widgets"}
+    fake.containers.get("x").remove()  # as `docker rm x` before running the same line again
     find_button(rb.widget, "실행 (Run)").click()
     assert "종료 코드 0" in text_of(rb.out)
     assert "$ docker run --name x -p 18100:80 busybox:1.35 echo hi" in text_of(rb.out)
@@ -50,10 +51,10 @@ def test_run_builder_echoes_cli_ports_exactly_and_describes_a_detached_container
     assert rb.command_line() == "docker run -d --name web -p 127.0.0.1:8081:80/tcp -p 443 httpd:2.4"
     assert fake.created[-1]["ports"] == {"80/tcp": ("127.0.0.1", 8081), "443/tcp": None}
     assert web.name == "web" and web.status == "running"
-    find_button(rb.widget, "실행 (Run)").click()  # the same name again: the course's own container is replaced
-    assert f"컨테이너 web ({rb.result.short_id}) — 상태: 실행 중" in text_of(rb.out)
-    assert rb.errors == [] and fake.container_names() == {"web"}
     assert "결과: 컨테이너 web" in rb.text()
+    find_button(rb.widget, "실행 (Run)").click()  # the same name again: Docker's own conflict, in Korean
+    assert "Conflict" in text_of(rb.out) and "h.rm('web', force=True)" in text_of(rb.out)
+    assert [type(e).__name__ for e in rb.errors] == ["NameInUse"] and fake.container_names() == {"web"}
 
 
 def test_run_builder_button_shows_bad_input(fake):

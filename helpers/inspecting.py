@@ -1,0 +1,144 @@
+"""Looking at containers: ps, port, logs, attach, exec.
+
+Each shows its ``docker ...`` line first and returns SDK objects or plain data. Introduced in chapters 02-03.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import errors
+from . import ports as _ports
+from .command import echo
+from .connection import client, friendly
+from .containers import argv_of, container
+from .display import Output, Table, ago, say
+
+
+def _sparse_to_full(attrs: dict) -> dict:
+    """Give a ``containers.list(sparse=True)`` record the fields Container properties read."""
+    attrs = dict(attrs)
+    attrs.setdefault("Name", "/" + (attrs.get("Names") or ["?"])[0].lstrip("/"))
+    attrs.setdefault("Config", {"Labels": attrs.get("Labels") or {}, "Image": attrs.get("Image")})
+    ports: dict = {}
+    for p in attrs.get("Ports") or []:
+        key = f"{p['PrivatePort']}/{p.get('Type', 'tcp')}"
+        ports.setdefault(key, None)
+        if p.get("PublicPort"):
+            ports[key] = (ports[key] or []) + [{"HostIp": p.get("IP", ""), "HostPort": str(p["PublicPort"])}]
+    attrs.setdefault("NetworkSettings", {}).setdefault("Ports", ports)
+    return attrs
+
+
+@friendly()
+def ps(all: bool = False, filters: dict | None = None) -> Table:  # noqa: A002 - mirrors `docker ps --all`
+    """List containers, running ones only unless ``all=True``. Similar to ``docker ps [-a]``.
+
+    Returns a list of ``Container`` objects that prints like the CLI table. Introduced in chapter 02.
+    """
+    echo("ps", "-a" if all else None,
+         [f"--filter={k}={v}" for k, vs in (filters or {}).items() for v in (vs if isinstance(vs, list) else [vs])])
+    api = client().api
+    raw = api.containers(all=all, filters=filters)
+    items = [client().containers.prepare_model(_sparse_to_full(r)) for r in raw]
+    rows = []
+    for r in raw:
+        command = r.get("Command", "")
+        rows.append([r["Id"][:12], r.get("Image", ""), f'"{command[:20] + "…" if len(command) > 20 else command}"',
+                     ago(r.get("Created")), r.get("Status", ""), _ports.column(r.get("Ports")),
+                     (r.get("Names") or ["?"])[0].lstrip("/")])
+    return Table(items, ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"], rows)
+
+
+@friendly(0)
+def execute(name: str, command, *, workdir: str | None = None, user: str | None = None,
+            environment: dict | None = None) -> Output:
+    """Run a command inside a running container and return its output and exit code.
+
+    Similar to ``docker exec``; ``h.exec`` is the same function. Introduced in chapter 02.
+    """
+    c = container(name)
+    argv = argv_of(command)
+    echo("exec", ["-w", workdir] if workdir else None, ["-u", user] if user else None, name, argv)
+    if c.status != "running":
+        raise errors.ContainerNotRunning(f"'{name}'은(는) 지금 '{c.status}' 상태입니다.",
+                                         hint=f"`h.start('{name}')`로 먼저 시작하세요.")
+    api = client().api
+    exec_id = api.exec_create(c.id, argv, workdir=workdir, user=user or "", environment=environment)["Id"]
+    out, err = api.exec_start(exec_id, demux=True)
+    code = api.exec_inspect(exec_id)["ExitCode"]
+    text = (out or b"").decode("utf-8", "replace") + (err or b"").decode("utf-8", "replace")
+    return Output(text, exit_code=code, container=c.id)
+
+
+@friendly(0)
+def logs(name: str, tail: int | None = None) -> Output:
+    """Return what a container has printed so far. Similar to ``docker logs [--tail N]``.
+
+    Introduced in chapter 02.
+    """
+    c = container(name)
+    echo("logs", ["--tail", str(tail)] if tail else None, name)
+    return Output(c.logs(tail=tail or "all").decode("utf-8", "replace"), container=c.id)
+
+
+@friendly(0)
+def attach(name: str, tail: int = 20) -> Output:
+    """Show the main process's screen lately — what ``docker attach`` would show first — without the keyboard.
+
+    A cell cannot hand its keyboard to a container, so this runs ``docker logs --tail N`` and says so;
+    for a real attach use the ``Terminal`` widget (``hw.Terminal(name)``) or JupyterLab's terminal.
+    Introduced in chapter 02.
+    """
+    c = container(name)
+    if c.status != "running":
+        echo("attach", name)
+        raise errors.ContainerNotRunning(f"'{name}'은(는) 실행 중이 아니라 연결할 수 없습니다.",
+                                         hint=f"`h.start('{name}')`로 먼저 시작하세요.")
+    say(f"(셀에는 키보드가 없어 docker attach 대신 주 프로세스의 최근 화면 {tail}줄을 docker logs로 봅니다. "
+        f"진짜 attach는 hw.Terminal('{name}')나 JupyterLab 터미널에서 하세요.)")
+    echo("logs", "--tail", str(tail), name)
+    text = _ANSI.sub("", c.logs(tail=tail).decode("utf-8", "replace")).replace("\r", "")
+    return Output(text, container=c.id)
+
+
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][A-Za-z0-9])")
+
+
+class PortMap(dict):
+    """``{'80/tcp': [('0.0.0.0', 32768)]}`` that prints like ``docker port``."""
+
+    def __repr__(self) -> str:
+        lines = [f"{cport} -> {ip}:{hport}" for cport, binds in self.items() for ip, hport in binds]
+        return "\n".join(lines) if lines else "(호스트에 연결된 포트가 없습니다)"
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
+    def host_port(self, container_port="80/tcp") -> int | None:
+        """The first host port bound to ``container_port`` (``80`` or ``'80/tcp'``), or None."""
+        key = str(container_port) if "/" in str(container_port) else f"{container_port}/tcp"
+        binds = self.get(key) or []
+        return binds[0][1] if binds else None
+
+
+@friendly(0)
+def port(name: str) -> PortMap:
+    """Show which host ports lead into the container. Similar to ``docker port``.
+
+    Introduced in chapter 03.
+    """
+    c = container(name)
+    echo("port", name)
+    result = PortMap()
+    for cport, binds in (c.ports or {}).items():
+        for b in binds or []:
+            if ":" in b.get("HostIp", ""):
+                continue  # IPv6 twin of the same binding
+            result.setdefault(cport, []).append((b.get("HostIp") or "0.0.0.0", int(b["HostPort"])))
+    return result
+
+
+
+
+exec = execute  # noqa: A001 - the docker verb; `h.exec(...)` reads like `docker exec`

@@ -1,0 +1,126 @@
+"""What the course shows is what Docker does: every ``$ docker ...`` line a helper prints, typed into the real
+``docker`` CLI against the same engine, leaves the engine in the same state.
+
+A scripted scenario covers every helper verb. It runs once through the helpers (recording the lines they
+print), the engine state is read and everything is removed; then the recorded lines run through the CLI,
+one by one, and the engine state is read again. The two must match: containers (image, state, exit code,
+published ports, command), image names (command, layers), volumes, networks, the course registry's tags,
+and a file a command made. The course's own labels are left out: they are its bookkeeping, not the lesson.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import helpers as h
+
+pytestmark = [pytest.mark.engine, pytest.mark.usefixtures("chapter")]
+
+PREFIX = "fid"
+
+
+def scenario(build_dir: Path, registry: str) -> list:
+    """The helper calls, in order (each a zero-argument callable)."""
+    pushed = f"{registry}/{PREFIX}/pushed:1"
+    return [
+        lambda: h.run("busybox:1.35", "echo hi", name="fid-echo"),
+        lambda: h.run("busybox:1.35", "sleep 300", name="fid-sleep", detach=True, ports="127.0.0.1:18931:80"),
+        lambda: h.run("busybox:1.35", ["sh", "-c", "echo 'a b' > /tmp/f"], name="fid-quoted"),
+        lambda: h.run("busybox:1.35", "sleep 300", name="fid-random", detach=True, publish_all=False, ports="80"),
+        lambda: h.create("busybox:1.35", "sleep 300", name="fid-created"),
+        lambda: h.start("fid-created"),
+        lambda: h.pause("fid-created"),
+        lambda: h.unpause("fid-created"),
+        lambda: h.stop("fid-created", time=0),
+        lambda: h.restart("fid-created", time=0),
+        lambda: h.exec("fid-sleep", "touch /tmp/made-by-exec"),
+        lambda: h.rm("fid-echo"),
+        lambda: h.rm("fid-random", force=True),
+        lambda: h.tag("busybox:1.35", "fid/tagged:1"),
+        lambda: h.commit("fid-sleep", "fid/committed", "1", changes=['CMD ["echo", "committed"]']),
+        lambda: h.build(build_dir, "fid/built:1"),
+        lambda: h.tag("busybox:1.35", pushed),
+        lambda: h.push(pushed),
+        lambda: h.rmi(pushed),
+        lambda: h.pull(pushed),
+        lambda: h.rmi("fid/tagged:1"),
+        lambda: h.volume_create("fid-vol"),
+        lambda: h.network_create("fid-net"),
+    ]
+
+
+def state(engine, registry: str) -> dict:
+    """The engine facts the lesson is about, without ids, times and the course's labels."""
+    containers = {}
+    for c in engine.containers.list(all=True, filters={"name": PREFIX + "-"}):
+        binds = {k: sorted((b["HostIp"], b["HostPort"] if k != "80/tcp" or b["HostPort"] == "18931" else "random")
+                           for b in v or [] if ":" not in b["HostIp"])
+                 for k, v in (c.attrs["HostConfig"].get("PortBindings") or {}).items()}
+        containers[c.name] = (c.attrs["Config"]["Image"], c.status, c.attrs["State"]["ExitCode"], binds,
+                              c.attrs["Config"]["Cmd"])
+    if "fid-sleep" in containers:
+        probe = engine.containers.get("fid-sleep").exec_run(["test", "-f", "/tmp/made-by-exec"])
+        containers["fid-sleep"] += (probe.exit_code,)
+    images = {t: (img.attrs["Config"]["Cmd"], len(img.history()))
+              for img in engine.images.list() for t in img.tags if t.startswith((f"{PREFIX}/", f"{registry}/{PREFIX}/"))}
+    volumes = sorted(v.name for v in engine.volumes.list() if v.name.startswith(PREFIX))
+    networks = sorted(n.name for n in engine.networks.list() if n.name.startswith(PREFIX))
+    with h.quiet():
+        tags = h.registry.tags(f"{PREFIX}/pushed")
+    return {"containers": containers, "images": images, "volumes": volumes, "networks": networks, "registry": tags}
+
+
+def clean(engine) -> None:
+    for c in engine.containers.list(all=True, filters={"name": PREFIX + "-"}):
+        c.remove(force=True, v=True)
+    for img in engine.images.list():
+        for t in img.tags:
+            if f"{PREFIX}/" in t:
+                engine.images.remove(t, force=True)
+    for v in engine.volumes.list():
+        if v.name.startswith(PREFIX):
+            v.remove(force=True)
+    for n in engine.networks.list():
+        if n.name.startswith(PREFIX):
+            n.remove()
+    with h.quiet():
+        h.registry.delete(f"{PREFIX}/pushed")
+
+
+def test_every_echoed_line_typed_into_the_cli_does_the_same(engine, tmp_path, capsys):
+    if not subprocess.run(["docker", "version"], capture_output=True).returncode == 0:
+        pytest.fail("the docker CLI must reach the same engine") if os.environ.get("CI") else pytest.skip("no CLI")
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nRUN echo built > /built\nCMD [\"cat\", \"/built\"]\n")
+    with h.quiet():
+        h.registry.start()
+    registry = h.registry.address()
+    clean(engine)
+    lines: list[str] = []
+    try:
+        for step in scenario(tmp_path, registry):
+            capsys.readouterr()
+            step()
+            printed = [ln[2:] for ln in capsys.readouterr().out.splitlines() if ln.startswith("$ ")]
+            assert printed, "every helper verb prints the docker line it stands for"
+            lines += printed
+        by_helpers = state(engine, registry)
+        clean(engine)
+        for line in lines:
+            argv = shlex.split(line)
+            env = dict(os.environ)
+            while "=" in argv[0]:  # DOCKER_BUILDKIT=0 docker build ...
+                key, _, value = argv.pop(0).partition("=")
+                env[key] = value
+            run = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tmp_path)
+            assert run.returncode == 0, f"`{line}` failed in the CLI: {run.stderr[-300:]}"
+        by_cli = state(engine, registry)
+    finally:
+        clean(engine)
+    assert by_cli == by_helpers
+    assert by_helpers["containers"]["fid-sleep"][-1] == 0 and by_helpers["registry"] == ["1"]
+    assert {"fid/committed:1", "fid/built:1", f"{registry}/{PREFIX}/pushed:1"} <= set(by_helpers["images"])

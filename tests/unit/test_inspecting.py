@@ -1,0 +1,61 @@
+"""helpers.inspecting against the fake client: ps, port, exec, logs and attach lines and results."""
+
+from __future__ import annotations
+
+import pytest
+
+import helpers as h
+from helpers import errors
+from helpers._state import CHAPTER_LABEL
+
+from .fakes import printed
+
+
+def test_ps_line_rows_and_sdk_objects(fake, capsys):
+    fake.add_container("웹서버", "httpd:2.4", labels={CHAPTER_LABEL: "03"}, ports={"80/tcp": 8080})
+    fake.add_container("stopped", running=False, labels={CHAPTER_LABEL: "03"})
+    running = h.ps()
+    everything = h.ps(all=True)
+    assert printed(capsys)[0] == "$ docker ps"
+    assert [c.name for c in running] == ["웹서버"]
+    assert sorted(c.name for c in everything) == ["stopped", "웹서버"]
+    assert running[0].status == "running" and running[0].labels == {CHAPTER_LABEL: "03"}
+    assert running[0].ports == {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}
+    text = repr(running)
+    assert text.splitlines()[0].split() == ["CONTAINER", "ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+                                            "NAMES"]
+    assert "0.0.0.0:8080->80/tcp" in text and "웹서버" in text and "httpd:2.4" in text
+
+
+def test_ps_all_line(fake, capsys):
+    h.ps(all=True)
+    assert printed(capsys) == ["$ docker ps -a"]
+
+
+def test_exec_line_output_and_exit_code(fake, capsys):
+    fake.add_container("web")
+    fake.exec_results["ls -l /nope"] = (None, b"ls: /nope: No such file or directory\n", 1)
+    out = h.exec("web", "ls -l /nope", workdir="/tmp", user="nobody")
+    assert printed(capsys) == ["$ docker exec -w /tmp -u nobody web ls -l /nope"]
+    assert out == "ls: /nope: No such file or directory\n" and out.exit_code == 1
+    assert h.execute is h.exec
+
+
+def test_exec_stopped_container_is_not_running(fake):
+    fake.add_container("web", running=False)
+    with pytest.raises(errors.ContainerNotRunning) as info:
+        h.exec("web", "ls")
+    assert "h.start('web')" in info.value.hint
+
+
+def test_logs_tail_and_attach_on_stopped(fake):
+    fake.add_container("talker", command=["sh", "-c", "echo"])
+    fake._containers[next(iter(fake._containers))].output = b"one\ntwo\nthree\n"
+    with h.quiet():
+        assert h.logs("talker", tail=1) == "three\n"
+        assert h.attach("talker", tail=2) == "two\nthree\n"
+        h.stop("talker")
+        with pytest.raises(errors.ContainerNotRunning):
+            h.attach("talker")
+
+
