@@ -22,8 +22,42 @@ IMAGE = "registry:2.8"
 NAME = "learn-docker-ko-registry"
 
 
+DEFAULT_PORT = 5050
+
+
+def _port_file():
+    return course_home() / "registry.port"
+
+
 def port() -> int:
-    return int(os.environ.get("LEARN_DOCKER_REGISTRY_PORT", "5050"))
+    """``LEARN_DOCKER_REGISTRY_PORT``, else the port ``start`` chose when 5050 was taken, else 5050."""
+    if os.environ.get("LEARN_DOCKER_REGISTRY_PORT"):
+        return int(os.environ["LEARN_DOCKER_REGISTRY_PORT"])
+    try:
+        return int(_port_file().read_text().strip())
+    except (OSError, ValueError):
+        return DEFAULT_PORT
+
+
+def _taken(number: int) -> bool:
+    """Is ``127.0.0.1:number`` held by something (another engine's registry, another program)?"""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", number))
+        except OSError:
+            return True
+    return False
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def address() -> str:
@@ -66,6 +100,13 @@ def start(chapter: str | None = None):
         pass
     if IMAGE in missing([IMAGE]):
         ensure([IMAGE])
+    if not os.environ.get("LEARN_DOCKER_REGISTRY_PORT") and _taken(port()):
+        before = port()
+        chosen = _free_port()
+        _port_file().parent.mkdir(parents=True, exist_ok=True)
+        _port_file().write_text(str(chosen))
+        say(f"(포트 {before}을(를) 다른 프로그램이 쓰고 있어 과정 레지스트리는 빈 포트 {chosen}을(를) 씁니다. "
+            f"주소는 h.registry.address()로 확인하세요: {address()})")
     data = data_dir()
     data.mkdir(parents=True, exist_ok=True)
     echo("run", "-d", "--name", NAME, "-p", f"{address()}:5000", "-v", f"{data}:/var/lib/registry", IMAGE)
@@ -153,6 +194,43 @@ def seed(images: tuple[str, ...] = ("busybox:1.35", "httpd:2.4", "debian:bookwor
         pushed.append(f"{target}:{tag}")
     say(f"과정 레지스트리에 이미지 {len(pushed)}개가 있습니다: {', '.join(p.split('/', 1)[1] for p in pushed)}")
     return pushed
+
+
+MANIFEST_TYPES = (
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+)
+
+
+def manifest(repository: str, tag: str) -> dict | None:
+    """What the course registry holds for ``repository:tag``: the manifest's own ``digest``, its ``config``
+    digest (single-platform), and the ``manifests`` an index lists. ``None`` when absent."""
+    req = urllib.request.Request(f"http://{address()}/v2/{repository}/manifests/{tag}",
+                                 headers={"Accept": ", ".join(MANIFEST_TYPES)})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            body = json.loads(resp.read())
+            digest = resp.headers.get("Docker-Content-Digest")
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return {"digest": digest, "config": (body.get("config") or {}).get("digest"),
+            "manifests": [m.get("digest") for m in body.get("manifests") or []]}
+
+
+def same_image(local: dict, remote: dict | None) -> bool:
+    """Is the local image (its inspect record) what the registry holds (:func:`manifest`)?
+
+    Classic image store: the local image ID is the config digest. containerd image store (Docker Desktop,
+    Engine 29): the local image ID is the manifest (or index) digest, also listed in ``RepoDigests``.
+    """
+    if not remote:
+        return False
+    known = {remote.get("digest"), remote.get("config"), *(remote.get("manifests") or [])} - {None}
+    if local.get("Id") in known:
+        return True
+    return any(ref.split("@", 1)[1] in known for ref in local.get("RepoDigests") or [] if "@" in ref)
 
 
 def manifest_config(repository: str, tag: str) -> str | None:

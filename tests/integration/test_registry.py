@@ -163,7 +163,7 @@ def test_pull_from_some_other_unreachable_registry(engine):
         h.pull(f"127.0.0.1:{port}/itest/elsewhere:1")
 
 
-def test_registry_start_on_a_taken_port_is_port_in_use(engine, monkeypatch, chapter):
+def test_registry_start_on_a_taken_port_is_port_in_use_when_the_port_was_asked_for(engine, monkeypatch, chapter):
     port = free_port()
     monkeypatch.setenv("LEARN_DOCKER_REGISTRY_PORT", str(port))
     monkeypatch.setattr(registry, "NAME", "itest-registry-clash")
@@ -176,6 +176,28 @@ def test_registry_start_on_a_taken_port_is_port_in_use(engine, monkeypatch, chap
             registry.start(chapter=chapter)
     assert "LEARN_DOCKER_REGISTRY_PORT" in info.value.hint
     assert not container_exists(engine, "itest-registry-clash")
+
+
+def test_registry_start_on_a_taken_default_port_chooses_a_free_one(engine, monkeypatch, chapter, tmp_path, capsys):
+    """Another engine's registry on the same host holds 5050 (issue 9): the course goes on elsewhere."""
+    import socket
+
+    monkeypatch.delenv("LEARN_DOCKER_REGISTRY_PORT", raising=False)
+    monkeypatch.setenv("LEARN_DOCKER_HOME", str(tmp_path))
+    monkeypatch.setattr(registry, "NAME", "itest-registry-moved")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        (tmp_path / "registry.port").write_text(str(holder.getsockname()[1]))  # "5050" for this test: taken
+        try:
+            registry.start(chapter=chapter)
+            moved = registry.port()
+            assert moved != holder.getsockname()[1] and registry.running()
+            assert "빈 포트" in capsys.readouterr().out
+        finally:
+            with h.quiet():
+                registry.stop()
+    assert not container_exists(engine, "itest-registry-moved")
 
 
 def test_delete_removes_a_repository_and_frees_its_layers(addr, engine, chapter, own_registry):
