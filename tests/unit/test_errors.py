@@ -73,6 +73,9 @@ CASES = [
      api_error(409, 'conflict: unable to remove repository reference "probe/committed:1" (must force) - '
                     "container d257ca7bbc90 is using its referenced image 4d610a580abe"), errors.ImageInUse),
     ("not running", api_error(409, "Container 7b3b is not running"), errors.ContainerNotRunning),
+    ("pause on a rootless engine without cgroups (cgroup v1)",
+     api_error(500, "Cannot pause container 7b3b: cannot toggle freezer: cgroups not configured for container"),
+     errors.FeatureMissing),
     ("registry: no such host",
      api_error(500, 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on '
                     "10.255.255.53:53: no such host"), errors.RegistryUnavailable),
