@@ -53,6 +53,6 @@ def test_write_wipe_install_and_run_a_chapter(tmp_path, engine):
                           str(course / "notebooks" / "01-before-you-begin.ipynb"), str(out)],
                          cwd=course, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-1500:]
-    with subprocess.Popen([str(python), "-c", "import helpers; print(helpers.__file__)"], stdout=subprocess.PIPE,
-                          text=True) as p:
-        assert str(course) in p.communicate()[0]  # the copy's own package, not this repository's
+    where = subprocess.run([str(python), "-c", "import helpers; print(helpers.__file__)"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert where.stdout.startswith(str(course)), where  # the copy's own package, not this repository's
