@@ -586,3 +586,27 @@ def test_setup_sh_asks_for_python_3_10_in_korean(tmp_path):
     assert run.returncode == 1
     assert "Python 3.10 이상" in run.stderr and "3.9.6" in run.stderr and "brew install" in run.stderr
     assert not (tmp_path / "venv").exists()
+
+
+def test_one_click_opens_a_jupyterlab_terminal_with_the_command_typed_in(learner_lab):
+    """hw.LabTerminalButton / hw.lab_terminal: a real terminal of the learner's JupyterLab runs the command."""
+    import websocket
+
+    from helpers.widgets import lab_terminal
+
+    name = lab_terminal("echo ldk-$((6*7))", base_url=learner_lab.base, token=learner_lab.token)
+    status, body = learner_lab.get("/api/terminals")
+    assert status == 200 and name in [t["name"] for t in json.loads(body)]
+    ws = websocket.create_connection(learner_lab.base.replace("http", "ws") + f"/terminals/websocket/{name}",
+                                     header=[f"Authorization: token {learner_lab.token}"], timeout=10)
+    seen = ""
+    try:
+        deadline = time.monotonic() + 15
+        while "ldk-42" not in seen and time.monotonic() < deadline:
+            kind, *rest = json.loads(ws.recv())
+            if kind == "stdout":
+                seen += rest[0]
+    finally:
+        ws.close()
+        learner_lab.request("DELETE", f"/api/terminals/{name}")
+    assert "ldk-42" in seen, seen[-500:]

@@ -24,6 +24,7 @@ from ..command import echo
 from ..connection import client
 from ..errors import ContainerNotRunning, CourseError
 from .base import CourseWidget, esc, name_of
+from .lab_terminal import LabTerminalButton
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*(\x07|\x1b\\)|[()][A-Za-z0-9]|[=>])")
 KEYS = {"Ctrl-C": "\x03", "Ctrl-D": "\x04", "분리 Ctrl-P Ctrl-Q": "\x10\x11", "Tab": "\t", "↑": "\x1b[A"}
@@ -72,8 +73,9 @@ class Terminal(CourseWidget):
         self.status = w.HTML()
         title = f"docker attach {self.name}" if self.command is None else f"docker exec -it {self.name} " + " ".join(
             self.command)
+        self.in_lab = LabTerminalButton(title, label="JupyterLab 터미널에서 같은 명령")
         self.widget = w.VBox([w.HTML(f"<b>터미널</b> <code>{esc(title)}</code>"), self.screen,
-                              w.HBox([self.input, *keys]), self.status, self.out])
+                              w.HBox([self.input, *keys]), self.status, self.in_lab.widget, self.out])
         self._set_state("연결됨")
         self._reader = threading.Thread(target=self._read, name=f"terminal-{self.name}", daemon=True)
         self._reader.start()
