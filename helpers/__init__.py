@@ -2,8 +2,8 @@
 
 Four jobs, four rooms:
 
-- the docker verbs a learner calls, flat in this package (``containers``, ``inspecting``, ``images``, ``system``,
-  with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
+- the docker verbs a learner calls, flat in this package (``containers``, ``inspecting``, ``images``, ``networks``,
+  ``system``, with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
 - the offline images: ``kit/`` (catalog, builders, Dockerfiles, archive, the course registry);
 - the widgets: ``widgets/`` (one file per widget on ``base``, and ``charts``);
 - the grading: ``grading/`` (exercise setup, checks by what they read, nbgrader orchestration).
@@ -16,6 +16,7 @@ engine is contacted on the first call.
 from . import errors, kit
 from ._state import labels, use_chapter
 from .cleanup import cleanup, leftovers, reset
+from .compose import compose, compose_build, compose_down, compose_exec, compose_logs, compose_ps, compose_up
 from .connection import client, disconnect
 from .containers import (
     container,
@@ -32,19 +33,30 @@ from .containers import (
 from .display import Output, Table, expect_error, quiet, show_error
 from .errors import CourseError
 from .images import build, commit, history, image, images, login, pull, push, rmi, search, tag
-from .inspecting import attach, exec, execute, logs, port, ps
+from .inspecting import attach, diff, exec, execute, logs, port, ps
 from .kit import registry
+from .networks import network_connect, network_create, network_disconnect, network_inspect, network_rm, networks
 from .preflight import preflight
-from .system import compose_version, info, network_create, networks, version, volume_create, volumes
+from .system import (
+    compose_version,
+    info,
+    version,
+    volume_create,
+    volume_inspect,
+    volume_rm,
+    volumes,
+)
 from .web import fetch
 
 __all__ = [
-    "attach", "build", "cleanup", "client", "commit", "compose_version", "container", "create", "CourseError",
-    "disconnect", "errors", "exec", "execute", "expect_error", "fetch", "history", "image", "images", "info",
-    "kit", "labels", "leftovers", "login", "logs", "network_create", "networks", "Output", "pause", "port",
+    "attach", "build", "cleanup", "client", "commit", "compose", "compose_build", "compose_down", "compose_exec", "compose_logs",
+    "compose_ps", "compose_up", "compose_version", "container", "create", "CourseError",
+    "diff", "disconnect", "errors", "exec", "execute", "expect_error", "fetch", "history", "image", "images", "info",
+    "kit", "labels", "leftovers", "login", "logs", "network_connect", "network_create", "network_disconnect",
+    "network_inspect", "network_rm", "networks", "Output", "pause", "port",
     "preflight", "ps", "pull", "push", "quiet", "registry", "reset", "restart", "rm", "rmi", "run", "search",
     "show_error", "start", "stop", "Table", "tag", "unpause", "use_chapter", "version", "volume_create",
-    "volumes", "wait_for",
+    "volume_inspect", "volume_rm", "volumes", "wait_for",
 ]
 
 

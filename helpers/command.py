@@ -79,18 +79,30 @@ def echo(*parts: object, env: dict[str, str] | None = None) -> str:
 def container_command(verb: str, image: str, argv: list[str] | None = None, *, name: str | None = None,
                       detach: bool = False, interactive: bool = False, rm: bool = False, publish_all: bool = False,
                       ports=None, environment: dict | None = None, volumes=None, network: str | None = None,
-                      working_dir: str | None = None, entrypoint=None, user: str | None = None) -> Command:
-    """``docker run``/``docker create`` with the options the course uses, in the CLI's usual order."""
+                      working_dir: str | None = None, entrypoint=None, user: str | None = None,
+                      tmpfs=None) -> Command:
+    """``docker run``/``docker create`` with the options the course uses, in the CLI's usual order.
+
+    ``volumes`` is docker-py's dict (``{"src": {"bind": "/data", "mode": "ro"}}``) or a list of ``-v``
+    strings; ``tmpfs`` is docker-py's dict (``{"/scratch": ""}`` or ``{"/scratch": "size=64m"}``) or a list of
+    paths, each shown as ``--tmpfs /scratch[:options]``.
+    """
     cmd = Command(verb).add_flag("-d", detach).add_flag("-it", interactive).add_flag("--rm", rm)
     cmd.add_simple_arg("--name", name).add_flag("-P", publish_all).add_args(_ports.flags(ports))
     cmd.add_args_iterable("-e", [f"{k}={v}" for k, v in (environment or {}).items()])
     if isinstance(volumes, dict):
         for src, spec in volumes.items():
             bind = spec.get("bind") if isinstance(spec, dict) else spec
-            ro = isinstance(spec, dict) and spec.get("mode") == "ro"
-            cmd.add_simple_arg("-v", f"{src}:{bind}" + (":ro" if ro else ""))
+            mode = spec.get("mode") if isinstance(spec, dict) else None
+            if isinstance(spec, dict) and "ro" in spec:  # docker-py's other spelling: {"bind": ..., "ro": True}
+                mode = "ro" if spec["ro"] else None
+            cmd.add_simple_arg("-v", f"{src}:{bind}" + (f":{mode}" if mode and mode != "rw" else ""))
     else:
         cmd.add_args_iterable("-v", volumes)
+    if isinstance(tmpfs, dict):
+        cmd.add_args_iterable("--tmpfs", [f"{path}:{opts}" if opts else path for path, opts in tmpfs.items()])
+    else:
+        cmd.add_args_iterable("--tmpfs", tmpfs)
     cmd.add_simple_arg("--network", network).add_simple_arg("-w", working_dir).add_simple_arg("-u", user)
     if entrypoint is not None:
         cmd.add_args(f"--entrypoint={' '.join(entrypoint) if isinstance(entrypoint, list) else entrypoint}")

@@ -8,6 +8,7 @@ Each shows its ``docker ...`` line first and returns SDK objects or plain data.
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 import time
 
@@ -167,17 +168,65 @@ def create(image: str, command=None, *, name: str | None = None, ports=None, pub
     argv = argv_of(command)
     if replace and name:
         _replace(name)
+    if "volumes" in kwargs:
+        kwargs["volumes"] = _mounts(kwargs["volumes"])[0]
     container_command("create", image, argv, name=name, interactive=interactive, publish_all=publish_all,
                       ports=ports, **_echoed(kwargs)).echo()
     image_or_pull(image)
+    _prepare_mounts(kwargs, chapter)
     return _create(image, argv, name, ports=_ports.to_sdk(ports), publish_all_ports=publish_all, tty=interactive,
                    stdin_open=interactive, labels={**labels(chapter), **kwargs.pop("labels", {})}, **kwargs)
 
 
 def _echoed(kwargs: dict) -> dict:
     """The docker-py keyword arguments the echo line spells out (the rest pass through silently)."""
-    keys = ("volumes", "network", "working_dir", "entrypoint", "user")
+    keys = ("volumes", "network", "working_dir", "entrypoint", "user", "tmpfs")
     return {k: kwargs[k] for k in keys if k in kwargs}
+
+
+def _is_host_path(source: str) -> bool:
+    """``-v`` takes a host folder when its left side is a path, and a volume name otherwise."""
+    return source.startswith(("/", ".", "~")) or os.path.isabs(source)
+
+
+def _absolute(source: str) -> str:
+    """``./site``, ``../x``, ``~/x`` as the absolute path the engine needs (as the docker CLI 23+ does)."""
+    if _is_host_path(source) and not source.startswith("/"):
+        return os.path.abspath(os.path.expanduser(source))
+    return source
+
+
+def _mounts(volumes):
+    """``volumes`` with relative host folders made absolute, and the named volumes it mounts."""
+    if not volumes:
+        return volumes, []
+    if isinstance(volumes, dict):
+        fixed = {_absolute(str(src)): spec for src, spec in volumes.items()}
+        sources = list(fixed)
+    else:
+        fixed, sources = [], []
+        for spec in [volumes] if isinstance(volumes, str) else volumes:
+            src, sep, rest = str(spec).partition(":")
+            if sep:  # "src:/dest[:mode]"; a bare "/dest" is an anonymous volume
+                src = _absolute(src)
+                sources.append(src)
+            fixed.append(f"{src}{sep}{rest}")
+    return fixed, [s for s in sources if not _is_host_path(s)]
+
+
+def _prepare_mounts(kwargs: dict, chapter: str | None) -> None:
+    """Make relative host folders absolute and create missing named volumes with the course label
+    (``docker run -v name:/data`` creates the volume too, but without a label the course could not find it)."""
+    import docker.errors as de
+
+    if "volumes" not in kwargs:
+        return
+    kwargs["volumes"], names = _mounts(kwargs["volumes"])
+    for name in names:
+        try:
+            client().api.inspect_volume(name)
+        except de.NotFound:
+            client().volumes.create(name, labels=labels(chapter))
 
 
 @friendly(0)
@@ -194,6 +243,10 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
       output (``Output``, a ``str`` with ``exit_code``). Interrupting the cell kills the container.
     - ``ports="8080:80"`` is ``-p 8080:80`` (a list for several; ``"80"`` alone picks a random host
       port); the docker SDK's dict ``{80: 8080}`` means the same; ``publish_all=True`` is ``-P``.
+    - ``volumes={"data": {"bind": "/data", "mode": "ro"}}`` (docker-py's dict) or ``["data:/data:ro"]`` is
+      ``-v data:/data:ro``: a name is a volume (created with the course label when missing), a path a host
+      folder (bind mount; ``./site`` is made absolute, as the CLI does). ``tmpfs={"/scratch": ""}`` is
+      ``--tmpfs /scratch``. Other docker-py options (``user=``, ``working_dir=`` ...) pass through.
 
     Like the CLI, a missing image is pulled first and a name already taken is Docker's conflict;
     ``replace=True`` removes the course's old container of that name first (``docker rm -f``).
@@ -202,9 +255,12 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
     argv = argv_of(command)
     if replace and name:
         _replace(name)
+    if "volumes" in kwargs:
+        kwargs["volumes"] = _mounts(kwargs["volumes"])[0]
     container_command("run", image, argv, name=name, detach=detach or interactive, interactive=interactive, rm=rm,
                       publish_all=publish_all, ports=ports, environment=environment, **_echoed(kwargs)).echo()
     image_or_pull(image)
+    _prepare_mounts(kwargs, chapter)
     c = _create(image, argv, name, ports=_ports.to_sdk(ports), publish_all_ports=publish_all, tty=interactive,
                 stdin_open=interactive, environment=environment, labels={**labels(chapter), **kwargs.pop("labels", {})},
                 auto_remove=rm and (detach or interactive), **kwargs)
@@ -241,7 +297,11 @@ def _finish_foreground(c, *, rm: bool, timeout: float | None) -> Output:
     text = c.logs(stdout=True, stderr=True).decode("utf-8", "replace")
     if rm:
         c.remove(force=True, v=True)
-    return Output(text, exit_code=result.get("StatusCode"), container=c.id)
+    code = result.get("StatusCode")
+    note = errors.explain_output(text) if code else None
+    if note:
+        say(f"(종료 코드 {code}: {note})")
+    return Output(text, exit_code=code, container=c.id)
 
 
 def _verb(verb: str, name: str, *flags, **kwargs):

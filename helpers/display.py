@@ -225,7 +225,7 @@ class Progress:
                 raise StreamError(f"{self.title}: 엔진이 오류를 보냈습니다.", cause=str(detail))
             if "stream" in event:
                 text = event["stream"].rstrip()
-                if text.startswith("Step ") or text.startswith("Successfully"):
+                if text.startswith(("Step ", "Successfully", " ---> Using cache")):
                     self._line(f"  {text}")
                 continue
             layer, status = event.get("id"), event.get("status", "")

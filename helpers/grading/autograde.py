@@ -6,7 +6,7 @@ fast as one ``nbgrader`` CLI call per student, which pays its imports every time
 then written in one pass). Before each one, :func:`clean_before_grading` (also set
 as ``c.Autograde.pre_convert_hook`` in ``nbgrader_config.py``, so plain ``nbgrader autograde``
 does the same) removes what the exercise reserves: containers named ``exNN-…``, images whose
-repository starts with ``exNN-`` or ``exNN/``, and everything labelled ``exNN``. Kit images,
+repository starts with ``exNN-`` or ``exNN/``, volumes and networks named ``exNN-…``, and everything labelled ``exNN``. Kit images,
 the course registry and the chapter notebooks' own objects stay.
 
 By default (``python -m helpers.grading autograde``) every submission is graded isolated: see
@@ -25,8 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Files learners write next to the notebook; autograde must not replace them with source copies.
-LEARNER_FILES = {"05-my-own-image": ["Dockerfile"]}
-CODE_STUB = {"python": "# 여기에 코드를 쓰세요\nraise NotImplementedError()"}
+LEARNER_FILES = {
+    "05-my-own-image": ["Dockerfile"],
+    "06-dockerfile": ["Dockerfile", "Dockerfile.site"],
+    "09-compose": ["compose.yaml", ".env"],
+}
+CODE_STUB = {"python": "# 여기에 답을 쓰고, 아래 raise 줄은 지우세요\nraise NotImplementedError()"}
 TEXT_STUB = "여기에 답을 쓰세요."
 
 
@@ -47,6 +51,7 @@ def _in_namespace(ref: str, prefix: str) -> bool:
 
 def clean_exercise(chapter: str) -> dict[str, list[str]]:
     """Remove the exercise ``exNN`` namespace from the engine (see the module docstring)."""
+    from ..compose import projects_on_engine
     from ..connection import client
     from ..display import quiet
     from .exercise import clear
@@ -56,9 +61,12 @@ def clean_exercise(chapter: str) -> dict[str, list[str]]:
     names = [n.lstrip("/") for c in api.containers(all=True, filters={"name": f"{prefix}-"})
              for n in c.get("Names") or [] if n.lstrip("/").startswith(f"{prefix}-")]
     refs = [t for img in api.images() for t in img.get("RepoTags") or [] if _in_namespace(t, prefix)]
+    volumes = [v["Name"] for v in api.volumes().get("Volumes") or [] if v["Name"].startswith(f"{prefix}-")]
+    projects = sorted(p for p in projects_on_engine() if p == prefix or p.startswith((f"{prefix}-", f"{prefix}_")))
+    networks = [n["Name"] for n in api.networks() if n["Name"].startswith(f"{prefix}-")]
     with quiet():
-        clear(containers=names, images=refs, label=prefix)
-    return {"containers": names, "images": refs}
+        clear(containers=names, images=refs, volumes=volumes, label=prefix, projects=projects, networks=networks)
+    return {"containers": names, "images": refs, "volumes": volumes, "networks": networks}
 
 
 def clean_before_grading(assignment: str, student: str, notebooks: list[str]) -> None:

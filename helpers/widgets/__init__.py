@@ -7,8 +7,10 @@ renders as text and HTML, so a notebook run headless (papermill, nbgrader) keeps
 
 from .dashboard import ContainerDashboard, container_row
 from .exec_console import ExecConsole
+from .lab_terminal import LabTerminalButton, lab_terminal
 from .layers import LayersView
 from .lifecycle import LifecycleView, lifecycle_svg
+from .network_map import NetworkMap, network_map_svg, read_network_map
 from .port_map import PortMapView
 from .predict import Predict
 from .progress import BuildProgress, PullProgress, build, pull
@@ -16,6 +18,8 @@ from .run_builder import RunBuilder
 from .terminal import Terminal
 
 __all__ = [
-    "BuildProgress", "ContainerDashboard", "ExecConsole", "LayersView", "LifecycleView", "PortMapView", "Predict",
-    "PullProgress", "RunBuilder", "Terminal", "build", "container_row", "lifecycle_svg", "pull",
+    "BuildProgress", "ContainerDashboard", "ExecConsole", "LabTerminalButton", "LayersView", "LifecycleView",
+    "NetworkMap",
+    "PortMapView", "Predict", "PullProgress", "RunBuilder", "Terminal", "build", "container_row", "lab_terminal",
+    "lifecycle_svg", "network_map_svg", "pull", "read_network_map",
 ]

@@ -8,6 +8,7 @@ question with its choices, and the answer folded away in the HTML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -16,6 +17,17 @@ from ..errors import CourseError
 from .base import CourseWidget, esc
 
 _MARKS = "①②③④⑤⑥⑦⑧⑨"
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline(text: str) -> str:
+    """Text as HTML: escaped, with `code` spans as <code> and line breaks kept."""
+    return _CODE.sub(r"<code>\1</code>", esc(text)).replace("\n", "<br>")
+
+
+def plain(text: str) -> str:
+    """Text for a button label: the `code` marks dropped."""
+    return _CODE.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -38,8 +50,7 @@ class Verdict:
 
 def _feedback_html(verdict: Verdict) -> str:
     color, bg = ("#2e7d32", "#edf7ee") if verdict.correct else ("#c62828", "#fdf2f2")
-    body = esc(verdict.message).replace("\n", "<br>")
-    return f'<div style="border-left:4px solid {color};padding:6px 10px;background:{bg}">{body}</div>'
+    return f'<div style="border-left:4px solid {color};padding:6px 10px;background:{bg}">{inline(verdict.message)}</div>'
 
 
 class Predict(CourseWidget):
@@ -66,7 +77,7 @@ class Predict(CourseWidget):
         self.verdicts: list[Verdict] = []
         self.buttons = []
         for number, choice in enumerate(self.choices, start=1):
-            button = w.Button(description=f"{_MARKS[number - 1]} {choice}", tooltip=choice,
+            button = w.Button(description=f"{_MARKS[number - 1]} {plain(choice)}", tooltip=plain(choice),
                               layout=w.Layout(width="auto", max_width="100%"))
             button.on_click(self._on(self.check, number))
             self.buttons.append(button)
@@ -109,7 +120,7 @@ class Predict(CourseWidget):
 
     # -- renderings ---------------------------------------------------------------------------------
     def _question_html(self) -> str:
-        return (f'<div><b>예측하고 실행하기</b> <small>(채점하지 않습니다)</small><br>{esc(self.question)}</div>')
+        return (f'<div><b>예측하고 실행하기</b> <small>(채점하지 않습니다)</small><br>{inline(self.question)}</div>')
 
     def text(self) -> str:
         lines = ["예측하고 실행하기 (채점하지 않습니다)", self.question]
@@ -121,12 +132,12 @@ class Predict(CourseWidget):
         return "\n".join(lines)
 
     def html(self) -> str:
-        choices = "".join(f"<li>{_MARKS[i]} {esc(c)}</li>" for i, c in enumerate(self.choices))
+        choices = "".join(f"<li>{_MARKS[i]} {inline(c)}</li>" for i, c in enumerate(self.choices))
         if self.verdicts:
             after = _feedback_html(self.verdicts[-1])
         else:
-            right = f"{_MARKS[self.answer - 1]} {esc(self.choices[self.answer - 1])}"
-            after = (f"<details><summary>정답과 설명 보기</summary><p>정답: {right}<br>{esc(self.explanation)}</p>"
+            right = f"{_MARKS[self.answer - 1]} {inline(self.choices[self.answer - 1])}"
+            after = (f"<details><summary>정답과 설명 보기</summary><p>정답: {right}<br>{inline(self.explanation)}</p>"
                      "</details>")
         return (f'<div style="border:1px solid #90caf9;border-radius:6px;padding:8px 12px">{self._question_html()}'
                 f'<ul style="list-style-type:none;padding-left:0">{choices}</ul>{after}</div>')

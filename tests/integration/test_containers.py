@@ -366,3 +366,49 @@ def test_port_publish_all_and_fixed_port(engine):
 def test_container_returns_a_fresh_object(sleeper, engine):
     c = h.container(sleeper)
     assert c.id == engine.containers.get(sleeper).id and c.status == "running"
+
+
+# -- volumes, bind mounts, tmpfs, diff -----------------------------------------------------------------
+
+def test_named_volume_is_created_labelled_and_outlives_the_container(engine, chapter, capsys):
+    out = h.run("busybox:1.35", "sh -c 'echo 남음 > /data/f && cat /data/f'", rm=True,
+                volumes={"itest-mount-vol": {"bind": "/data"}})
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "$ docker run --rm -v itest-mount-vol:/data busybox:1.35 sh -c 'echo 남음 > /data/f && cat /data/f'")
+    assert out == "남음\n"
+    assert engine.volumes.get("itest-mount-vol").attrs["Labels"] == {CHAPTER_LABEL: chapter}
+    with h.quiet():
+        assert h.run("busybox:1.35", "cat /data/f", volumes=["itest-mount-vol:/data"], rm=True) == "남음\n"
+    assert "itest-mount-vol" in h.leftovers(chapter)["volumes"]
+
+
+def test_read_only_bind_mount_of_a_relative_folder_refuses_writes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<h1>hi</h1>\n", encoding="utf-8")
+    out = h.run("busybox:1.35", ["sh", "-c", "cat /site/index.html; echo x > /site/index.html"], rm=True,
+                volumes={"./site": {"bind": "/site", "mode": "ro"}})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"$ docker run --rm -v {tmp_path}/site:/site:ro busybox:1.35 sh -c")
+    assert lines[1].startswith("(종료 코드 1: 읽기 전용으로 마운트된 곳이라 쓸 수 없습니다")
+    assert out.exit_code == 1 and "<h1>hi</h1>" in out and "Read-only file system" in out
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "<h1>hi</h1>\n"
+
+
+def test_tmpfs_is_in_memory_and_echoed(capsys):
+    out = h.run("busybox:1.35", "sh -c 'grep \" /scratch \" /proc/mounts'", tmpfs={"/scratch": "size=1m"}, rm=True)
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "$ docker run --rm --tmpfs /scratch:size=1m busybox:1.35 sh -c 'grep \" /scratch \" /proc/mounts'")
+    assert out.startswith("tmpfs /scratch tmpfs") and "size=1024k" in out
+
+
+def test_diff_lists_the_writable_layer_but_not_the_volume(engine, capsys):
+    with h.quiet():
+        h.run("busybox:1.35", "sh -c 'echo a > /etc/itest; echo b > /data/itest; rm /etc/hostname.nope 2>/dev/null; "
+              "rm /bin/whoami'", name="itest-diff", volumes={"itest-diff-vol": {"bind": "/data"}})
+    changes = h.diff("itest-diff")
+    assert capsys.readouterr().out.splitlines()[0] == "$ docker diff itest-diff"
+    assert ("A", "/etc/itest") in changes and ("C", "/etc") in changes and ("D", "/bin/whoami") in changes
+    assert "/data/itest" not in changes.paths()  # written to the volume, not to the container's layer
+    with h.quiet():
+        h.rm("itest-diff")

@@ -51,6 +51,12 @@ def scenario(build_dir: Path, registry: str) -> list:
         lambda: h.rmi("fid/tagged:1"),
         lambda: h.volume_create("fid-vol"),
         lambda: h.network_create("fid-net"),
+        lambda: h.network_create("fid-net-gone"),
+        lambda: h.network_connect("fid-net", "fid-sleep", alias="fid-alias"),
+        lambda: h.network_disconnect("bridge", "fid-sleep"),
+        lambda: h.run("busybox:1.35", "sleep 300", name="fid-none", detach=True, network="none"),
+        lambda: h.network_inspect("fid-net"),
+        lambda: h.network_rm("fid-net-gone"),
     ]
 
 
@@ -70,6 +76,11 @@ def state(engine, registry: str) -> dict:
               for img in engine.images.list() for t in img.tags if t.startswith((f"{PREFIX}/", f"{registry}/{PREFIX}/"))}
     volumes = sorted(v.name for v in engine.volumes.list() if v.name.startswith(PREFIX))
     networks = sorted(n.name for n in engine.networks.list() if n.name.startswith(PREFIX))
+    for c in engine.containers.list(all=True, filters={"name": PREFIX + "-"}):  # who is on which network
+        on = c.attrs["NetworkSettings"]["Networks"]
+        containers[c.name] += (c.attrs["HostConfig"]["NetworkMode"],
+                               sorted((n, sorted(a for a in (s.get("Aliases") or []) if not c.id.startswith(a)))
+                                      for n, s in on.items()))
     with h.quiet():
         tags = h.registry.tags(f"{PREFIX}/pushed")
     return {"containers": containers, "images": images, "volumes": volumes, "networks": networks, "registry": tags}

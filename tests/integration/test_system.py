@@ -1,4 +1,4 @@
-"""helpers.system against the real engine: version, info, compose version, networks, volumes."""
+"""helpers.system against the real engine: version, info, compose version, volumes (networks: test_networks)."""
 
 from __future__ import annotations
 
@@ -52,24 +52,6 @@ def test_compose_version_finds_the_compose_v2_the_course_installs():
     assert out.exit_code == 0 and "Docker Compose version v2." in out
 
 
-def test_networks_lists_the_default_drivers(capsys):
-    table = h.networks()
-    assert capsys.readouterr().out.splitlines() == ["$ docker network ls"]
-    drivers = {r[1]: r[2] for r in table.rows}
-    assert drivers["bridge"] == "bridge" and drivers["host"] == "host" and drivers["none"] == "null"
-    assert {n.name for n in table} >= {"bridge", "host", "none"}
-
-
-def test_network_create_is_labelled_and_replaced_when_run_twice(engine, chapter, capsys):
-    first = h.network_create("itest-net")
-    assert capsys.readouterr().out.splitlines() == ["$ docker network create itest-net"]
-    second = h.network_create("itest-net")
-    assert second.id != first.id
-    same_name = [n for n in engine.networks.list(names=["itest-net"]) if n.name == "itest-net"]
-    assert [n.id for n in same_name] == [second.id]
-    assert engine.networks.get(second.id).attrs["Labels"][CHAPTER_LABEL] == chapter
-    assert second.id in h.leftovers(chapter)["networks"]
-
 
 def test_volume_create_is_labelled_and_listed(engine, chapter, capsys):
     vol = h.volume_create("itest-vol")
@@ -81,8 +63,27 @@ def test_volume_create_is_labelled_and_listed(engine, chapter, capsys):
     assert vol.name in h.leftovers(chapter)["volumes"]
 
 
-def test_network_create_replaces_only_the_exact_name(engine):
+
+def test_volume_inspect_and_rm_with_the_engines_own_errors(engine, chapter, capsys):
     with h.quiet():
-        longer = h.network_create("itest-net-long")
-        h.network_create("itest-net")
-    assert engine.networks.get(longer.id).name == "itest-net-long"
+        h.volume_create("itest-vol-rm")
+    record = h.volume_inspect("itest-vol-rm")
+    assert capsys.readouterr().out.splitlines()[0] == "$ docker volume inspect itest-vol-rm"
+    assert record["Name"] == "itest-vol-rm" and record["Labels"][CHAPTER_LABEL] == chapter
+    assert record["Mountpoint"].endswith("/itest-vol-rm/_data") and record["CreatedAt"]
+    with h.quiet():
+        h.run("busybox:1.35", "sh -c 'echo kept > /data/f'", name="itest-vol-user",
+              volumes={"itest-vol-rm": {"bind": "/data"}})
+        with pytest.raises(h.errors.VolumeInUse) as info:
+            h.volume_rm("itest-vol-rm")
+        assert "itest-vol-user" in info.value.message
+        h.rm("itest-vol-user")
+        # the data outlived its container: a new one reads it
+        assert h.run("busybox:1.35", "cat /data/f", volumes=["itest-vol-rm:/data:ro"], rm=True) == "kept\n"
+    h.volume_rm("itest-vol-rm")
+    assert capsys.readouterr().out.splitlines() == ["$ docker volume rm itest-vol-rm", "itest-vol-rm"]
+    assert "itest-vol-rm" not in {v.name for v in engine.volumes.list()}
+    with h.quiet(), pytest.raises(h.errors.VolumeNotFound):
+        h.volume_inspect("itest-vol-rm")
+    with h.quiet():
+        h.volume_rm("itest-vol-rm", force=True)  # -f: a missing volume is no error

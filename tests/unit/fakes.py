@@ -17,6 +17,7 @@ built image appears only once its stream has been read to the end without an ``e
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 import shlex
@@ -136,6 +137,16 @@ class FakeContainer:
         self.published: dict[str, list[dict]] = {}
         self.created = int(time.time()) - 30
         self.removed = False
+        self.volumes: dict | list | None = None  # docker-py's ``volumes=`` as given
+        self.changes: list[dict] = []  # what ``docker diff`` reports ({"Path", "Kind"})
+        self.network_mode = "default"  # ``--network``: "default" (the bridge), "host", "none" or a network's name
+        self.networks: dict[str, dict] = {"bridge": {"Aliases": None}}  # network name -> endpoint settings
+
+    def volume_names(self) -> list[str]:
+        """The named volumes this container mounts (not host folders)."""
+        specs = self.volumes.items() if isinstance(self.volumes, dict) else \
+            [(str(v).split(":", 1)[0], v) for v in self.volumes or [] if ":" in str(v)]
+        return [str(src) for src, _ in specs if not str(src).startswith(("/", ".", "~"))]
 
     # -- what the engine reports ---------------------------------------------------------------
     @property
@@ -150,7 +161,8 @@ class FakeContainer:
     def attrs(self) -> dict:
         return {"Id": self.id, "Name": "/" + self.name, "State": {"Status": self.status},
                 "Config": {"Labels": self.labels, "Image": self.image_ref, "Cmd": self.command},
-                "Image": self.image.id, "NetworkSettings": {"Ports": self.ports}}
+                "Image": self.image.id, "HostConfig": {"NetworkMode": self.network_mode},
+                "NetworkSettings": {"Ports": self.ports, "Networks": self.endpoints()}}
 
     def summary(self) -> dict:
         ports = []
@@ -163,7 +175,22 @@ class FakeContainer:
                 "Command": " ".join(self.command), "Created": self.created, "State": self.status,
                 "Status": {"running": "Up 3 seconds", "created": "Created", "paused": "Up 3 seconds (Paused)"}
                 .get(self.status, "Exited (0) 2 seconds ago"), "Ports": ports, "Labels": self.labels,
-                "NetworkSettings": {"Networks": {"bridge": {}}}}
+                "HostConfig": {"NetworkMode": self.network_mode},
+                "NetworkSettings": {"Networks": self.endpoints()}}
+
+    def endpoints(self) -> dict[str, dict]:
+        """``NetworkSettings.Networks`` as the engine reports it: addresses only while running (and none on
+        ``host``/``none``)."""
+        out = {}
+        for name, settings in self.networks.items():
+            live = self.status in ("running", "paused") and name not in ("host", "none")
+            net = self.fake.api.find_network(name)
+            out[name] = {"Aliases": settings.get("Aliases"), "NetworkID": net["Id"] if net else "",
+                         "IPAddress": settings.get("IPAddress", "") if live else "",
+                         "Gateway": settings.get("Gateway", "") if live else "",
+                         "IPPrefixLen": 16 if live else 0,
+                         "MacAddress": settings.get("MacAddress", "") if live else ""}
+        return out
 
     # -- verbs ---------------------------------------------------------------------------------
     def _alive(self) -> None:
@@ -280,6 +307,15 @@ class FakeContainers:
         output, code = self.fake.outputs.get(key, (b"", 0))
         c = FakeContainer(self.fake, img, image, command, name, labels, ports, publish_all_ports, auto_remove,
                           output, code)
+        c.volumes = kwargs.get("volumes")
+        network = kwargs.get("network") or kwargs.get("network_mode")
+        if network:  # ``--network``: that network only (the engine checks it exists when the container starts)
+            c.network_mode = network
+            c.networks = {network: {"Aliases": None}}
+        for name in c.networks:
+            self.fake.api.address(c, name)
+        for volume in c.volume_names():  # the engine creates a missing named volume, unlabelled
+            self.fake._volumes.setdefault(volume, {})
         self.fake._containers[c.id] = c
         self.fake.calls.append(("create", c.name))
         return c
@@ -321,9 +357,20 @@ class FakeVolumes:
         self.fake = fake
 
     def create(self, name: str, labels: dict | None = None, **_kw):
-        self.fake._volumes[name] = dict(labels or {})
+        if " " in name or "/" in name:
+            raise de.APIError("400 Client Error: Bad Request",
+                              explanation=f'create {name}: "{name}" includes invalid characters for a local volume '
+                                          'name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to '
+                                          "pass a host directory, use absolute path")
+        self.fake._volumes.setdefault(name, dict(labels or {}))  # an existing volume is returned as it is
         self.fake.calls.append(("create_volume", name))
-        return self.prepare_model({"Name": name, "Driver": "local", "Labels": labels or {}})
+        return self.prepare_model(self.fake.api.inspect_volume(name))
+
+    def get(self, name: str):
+        return self.prepare_model(self.fake.api.inspect_volume(name))
+
+    def list(self, filters: dict | None = None, **_kw):
+        return [self.prepare_model(v) for v in self.fake.api.volumes(filters=filters)["Volumes"]]
 
     def prepare_model(self, attrs: dict) -> SDKVolume:
         return SDKVolume(attrs=attrs, client=self.fake, collection=self)
@@ -333,7 +380,9 @@ class FakeNetworks:
     def __init__(self, fake: FakeClient):
         self.fake = fake
 
-    def create(self, name: str, driver: str = "bridge", labels: dict | None = None, **_kw):
+    def create(self, name: str, driver: str = "bridge", labels: dict | None = None, check_duplicate=None, **_kw):
+        if check_duplicate and any(n["Name"] == name for n in self.fake._networks.values()):
+            raise de.APIError("409 Client Error: Conflict", explanation=f"network with name {name} already exists")
         nid = _new_id("network")
         self.fake._networks[nid] = {"Id": nid, "Name": name, "Driver": driver, "Scope": "local",
                                     "Labels": dict(labels or {})}
@@ -343,6 +392,9 @@ class FakeNetworks:
     def list(self, names=None, filters=None, **_kw):
         return [self.prepare_model(n) for n in self.fake.api.networks(filters=filters)
                 if not names or n["Name"] in names]
+
+    def get(self, network_id: str, **_kw):
+        return self.prepare_model(self.fake.api.inspect_network(network_id))
 
     def prepare_model(self, attrs: dict) -> SDKNetwork:
         return SDKNetwork(attrs=attrs, client=self.fake, collection=self)
@@ -367,6 +419,9 @@ class FakeAPI:
             names = _as_list((filters or {}).get("name"))
             if names and not any(n in c.name for n in names):
                 continue
+            volumes = _as_list((filters or {}).get("volume"))
+            if volumes and not set(volumes) & set(c.volume_names()):
+                continue
             out.append(c.summary())
         return out
 
@@ -381,8 +436,17 @@ class FakeAPI:
         return out
 
     def volumes(self, filters: dict | None = None) -> dict:
-        return {"Volumes": [{"Name": n, "Driver": "local", "Labels": labels}
-                            for n, labels in self.fake._volumes.items() if _label_match(labels, filters)]}
+        return {"Volumes": [self.inspect_volume(n) for n, labels in self.fake._volumes.items()
+                            if _label_match(labels, filters)]}
+
+    def inspect_volume(self, name: str) -> dict:
+        if name not in self.fake._volumes:
+            raise de.NotFound("404 Client Error: Not Found", explanation=f"get {name}: no such volume")
+        return {"CreatedAt": "2026-11-29T23:20:25Z", "Driver": "local", "Labels": self.fake._volumes[name] or None,
+                "Mountpoint": f"/var/lib/docker/volumes/{name}/_data", "Name": name, "Options": None, "Scope": "local"}
+
+    def diff(self, container: str) -> list[dict] | None:
+        return [dict(ch) for ch in self.fake.containers.get(container).changes] or None
 
     def networks(self, filters: dict | None = None, **_kw) -> list[dict]:
         return [dict(n) for n in self.fake._networks.values() if _label_match(n["Labels"], filters)]
@@ -413,12 +477,91 @@ class FakeAPI:
         return [{"Untagged": t} for t in img.tags] + [{"Deleted": img.id}]
 
     def remove_volume(self, name: str, force: bool = False) -> None:
+        self.inspect_volume(name)
+        users = [c.id for c in self.fake._containers.values() if name in c.volume_names()]
+        if users:
+            raise de.APIError("409 Client Error: Conflict",
+                              explanation=f"remove {name}: volume is in use - [{', '.join(users)}]")
         self.fake._volumes.pop(name)
         self.fake.calls.append(("remove_volume", name))
 
     def remove_network(self, net_id: str) -> None:
-        self.fake._networks.pop(net_id)
+        net = self._network(net_id)
+        if net["Name"] in ("bridge", "host", "none"):
+            raise de.APIError("403 Client Error: Forbidden",
+                              explanation=f"{net['Name']} is a pre-defined network and cannot be removed")
+        if self.inspect_network(net["Id"])["Containers"]:
+            raise de.APIError("403 Client Error: Forbidden",
+                              explanation=f"error while removing network: network {net['Name']} id {net['Id']} has "
+                                          "active endpoints")
+        self.fake._networks.pop(net["Id"])
         self.fake.calls.append(("remove_network", net_id))
+
+    # -- networks: inspect, connect, disconnect (engine 20.10 wording) ----------------------------
+    def find_network(self, ref: str) -> dict | None:
+        """The stored network called ``ref`` (name, full id or id prefix), or None."""
+        for net in self.fake._networks.values():
+            if net["Name"] == ref or net["Id"] == ref:
+                return net
+        found = [n for n in self.fake._networks.values() if len(ref) >= 3 and n["Id"].startswith(ref)]
+        return found[0] if len(found) == 1 else None
+
+    def _network(self, ref: str) -> dict:
+        net = self.find_network(ref)
+        if net is None:
+            raise de.NotFound("404 Client Error: Not Found", explanation=f"network {ref} not found")
+        return net
+
+    def address(self, c, name: str) -> None:
+        """Give ``c`` an address on the network ``name`` (172.18+N.0.x; 172.17.0.x on the default bridge)."""
+        if name in ("host", "none"):
+            return
+        names = [n["Name"] for n in self.fake._networks.values()]
+        third = 17 if name == "bridge" else 18 + (names.index(name) if name in names else len(names))
+        used = {s.get("IPAddress") for other in self.fake._containers.values() for n, s in other.networks.items()
+                if n == name}
+        host = next(i for i in itertools.count(2) if f"172.{third}.0.{i}" not in used)
+        c.networks[name].update(IPAddress=f"172.{third}.0.{host}", Gateway=f"172.{third}.0.1",
+                                MacAddress=f"02:42:ac:{third:02x}:00:{host:02x}")
+
+    def inspect_network(self, net_id: str, **_kw) -> dict:
+        net = copy.deepcopy(self._network(net_id))
+        net.setdefault("IPAM", {"Driver": "default", "Config": []})
+        running = [c for c in self.fake._containers.values() if c.status in ("running", "paused")
+                   and net["Name"] in c.networks and net["Name"] not in ("host", "none")]
+        recorded = net.get("Containers") or {}
+        net["Containers"] = {**recorded, **{c.id: {"Name": c.name, "EndpointID": _new_id("endpoint"),
+                                                   "MacAddress": c.networks[net["Name"]].get("MacAddress", ""),
+                                                   "IPv4Address": c.networks[net["Name"]].get("IPAddress", "") + "/16",
+                                                   "IPv6Address": ""} for c in running}}
+        return net
+
+    def connect_container_to_network(self, container: str, net_id: str, aliases=None, **_kw) -> None:
+        net = self._network(net_id)
+        c = self.fake.containers.get(container)
+        if net["Name"] == "host" or c.network_mode == "host":
+            raise de.APIError("400 Client Error: Bad Request",
+                              explanation="container cannot be disconnected from host network or connected to host "
+                                          "network")
+        if net["Name"] == "none" or c.network_mode == "none":
+            raise de.APIError("400 Client Error: Bad Request",
+                              explanation="container cannot be connected to multiple networks with one of the "
+                                          "networks in private (none) mode")
+        if net["Name"] in c.networks:
+            raise de.APIError("403 Client Error: Forbidden",
+                              explanation=f"endpoint with name {c.name} already exists in network {net['Name']}")
+        c.networks[net["Name"]] = {"Aliases": list(aliases) if aliases else None}
+        self.address(c, net["Name"])
+        self.fake.calls.append(("connect", net["Name"], c.name, list(aliases or [])))
+
+    def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None:
+        net = self._network(net_id)
+        c = self.fake.containers.get(container)
+        if net["Name"] not in c.networks:
+            raise de.APIError("500 Server Error: Internal Server Error",
+                              explanation=f"container {c.id} is not connected to network {net['Name']}")
+        del c.networks[net["Name"]]
+        self.fake.calls.append(("disconnect", net["Name"], c.name, force))
 
     # -- exec ----------------------------------------------------------------------------------
     def exec_create(self, container: str, cmd, workdir=None, user="", environment=None, **_kw) -> dict:

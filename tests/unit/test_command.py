@@ -41,3 +41,14 @@ def test_container_command_spells_every_option_the_course_uses():
                           "--network net -w /w -u 1000 --entrypoint='sh -c' httpd:2.4 httpd-foreground")
     assert container_command("create", "busybox:1.35", interactive=True, publish_all=True).line() == \
         "$ docker create -it -P busybox:1.35"
+
+
+def test_container_command_spells_volumes_both_ways_and_tmpfs():
+    cmd = container_command("run", "busybox:1.35", ["ls"], volumes={"data": {"bind": "/data"},
+                                                                    "/srv": {"bind": "/srv", "ro": True},
+                                                                    "/w": {"bind": "/w", "mode": "rw"}},
+                            tmpfs={"/scratch": "", "/cache": "size=64m"})
+    assert cmd.line() == ("$ docker run -v data:/data -v /srv:/srv:ro -v /w:/w --tmpfs /scratch "
+                          "--tmpfs /cache:size=64m busybox:1.35 ls")
+    listed = container_command("run", "busybox:1.35", volumes=["data:/data:ro"], tmpfs=["/scratch"])
+    assert listed.line() == "$ docker run -v data:/data:ro --tmpfs /scratch busybox:1.35"

@@ -191,3 +191,35 @@ def test_wait_for_returns_the_last_state(fake):
     fake.add_container("web")
     assert h.wait_for("web", "running", timeout=1) == "running"
     assert h.wait_for("web", "exited", timeout=0.2) == "running"
+
+
+def test_run_with_volumes_and_tmpfs_shows_v_and_tmpfs(fake, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    h.run("busybox:1.35", "ls /data", volumes={"data": {"bind": "/data"}, "./site": {"bind": "/site", "mode": "ro"}},
+          tmpfs={"/scratch": "size=1m"}, rm=True)
+    line = printed(capsys)[0]
+    assert line == f"$ docker run --rm -v data:/data -v {tmp_path}/site:/site:ro --tmpfs /scratch:size=1m busybox:1.35 ls /data"
+    # what reaches docker-py: the relative folder made absolute (as the CLI does), the tmpfs as given
+    assert fake.created[0]["volumes"] == {"data": {"bind": "/data"}, f"{tmp_path}/site": {"bind": "/site", "mode": "ro"}}
+    assert fake.created[0]["tmpfs"] == {"/scratch": "size=1m"}
+
+
+def test_run_creates_a_missing_named_volume_with_the_course_label(fake, capsys):
+    fake.volumes.create("learners-own")
+    h.create("busybox:1.35", "true", volumes=["fresh:/data", "learners-own:/own:ro", "/srv/x:/x", "/anon"], chapter="07")
+    assert printed(capsys)[0] == "$ docker create -v fresh:/data -v learners-own:/own:ro -v /srv/x:/x -v /anon busybox:1.35 true"
+    assert fake._volumes == {"learners-own": {}, "fresh": {CHAPTER_LABEL: "07"}}  # the learner's own stays unlabelled
+
+
+def test_a_failed_write_to_a_read_only_mount_is_explained_in_korean(fake, capsys):
+    fake.outputs["sh -c echo x > /site/a"] = (b"sh: can't create /site/a: Read-only file system\n", 1)
+    out = h.run("busybox:1.35", ["sh", "-c", "echo x > /site/a"], volumes=["/srv/site:/site:ro"], rm=True)
+    assert out.exit_code == 1 and "Read-only file system" in out
+    note = printed(capsys)[1]
+    assert note.startswith("(종료 코드 1: 읽기 전용으로 마운트된 곳이라 쓸 수 없습니다") and ":ro 없이" in note
+
+
+def test_an_invalid_volume_name_is_invalid_mount(fake):
+    with pytest.raises(errors.InvalidMount) as info:
+        h.run("busybox:1.35", "true", volumes={"my site": {"bind": "/site"}})
+    assert "절대 경로" in info.value.hint and fake._containers == {}

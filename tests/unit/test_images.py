@@ -200,3 +200,82 @@ def test_history_table(fake):
     text = repr(table)
     assert text.splitlines()[0].split() == ["IMAGE", "CREATED", "CREATED", "BY", "SIZE"]
     assert "<missing>" in text and "#(nop)" not in text
+
+
+@pytest.mark.parametrize(("size", "text"), [(512, "512B"), (2048, "2.048kB"), (10240, "10.24kB"),
+                                            (20_480_000, "20.48MB"), (31_457_280, "31.46MB")])
+def test_cli_size_reads_like_the_docker_cli(size, text):
+    from helpers.images import cli_size
+
+    assert cli_size(size) == text
+
+
+def test_build_first_says_how_big_the_context_is_less_what_dockerignore_leaves_out(fake, capsys, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nCOPY . /\n")
+    (tmp_path / "big.bin").write_bytes(b"\0" * 300_000)
+    h.build(tmp_path, "learner/app:1")
+    lines = printed(capsys)
+    assert lines[1].startswith("Sending build context to Docker daemon  ") and lines[1].endswith("kB")
+    everything = float(lines[1].split()[-1].removesuffix("kB"))
+    (tmp_path / ".dockerignore").write_text("# 큰 파일은 보내지 않습니다\nbig.bin\n")
+    h.build(tmp_path, "learner/app:1")
+    without = float(printed(capsys)[1].split()[-1].removesuffix("kB"))
+    assert everything > 300 > without
+
+
+def test_build_shows_the_steps_the_layer_cache_answered(fake, capsys, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nRUN true\n")
+    fake.build_events = [{"stream": "Step 1/2 : FROM busybox:1.35\n"}, {"stream": " ---> 54a5f5b74391\n"},
+                         {"stream": "Step 2/2 : RUN true\n"}, {"stream": " ---> Using cache\n"},
+                         {"stream": " ---> 0123456789ab\n"}, {"stream": "Successfully built 0123456789ab\n"}]
+    h.build(tmp_path, "learner/app:1")
+    assert printed(capsys)[2:6] == ["  Step 1/2 : FROM busybox:1.35", "  Step 2/2 : RUN true", "   ---> Using cache",
+                                    "  Successfully built 0123456789ab"]
+
+
+def multi_stage(fake, tmp_path, last: dict | None = None) -> tuple:
+    """A two-stage build: a first stage of two steps (its last image stays untagged), a `FROM ... AS` stage of
+    FROM alone, then the last stage. Returns (first stage's image, the FROM-alone stage's base)."""
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35 AS build\nRUN true\nFROM busybox:1.35 AS same\n"
+                                         "FROM busybox:1.35\nCOPY --from=build / /x\n")
+    stage = fake.add_image()  # untagged, as the classic builder leaves a stage
+    base = fake.images.get("busybox:1.35")
+    fake.build_events = [
+        {"stream": "Step 1/5 : FROM busybox:1.35 AS build\n"}, {"stream": f" ---> {base.id[7:19]}\n"},
+        {"stream": "Step 2/5 : RUN true\n"}, {"stream": " ---> Running in 0c0c0c0c0c0c\n"},
+        {"stream": f" ---> {stage.id[7:19]}\n"},
+        {"stream": "Step 3/5 : FROM busybox:1.35 AS same\n"}, {"stream": f" ---> {base.id[7:19]}\n"},
+        {"stream": "Step 4/5 : FROM busybox:1.35\n"}, {"stream": f" ---> {base.id[7:19]}\n"},
+        last or {"stream": "Step 5/5 : COPY --from=build / /x\n"},
+    ]
+    return stage, base
+
+
+def test_build_records_an_earlier_stage_left_untagged_and_reset_removes_it(fake, tmp_path):
+    stage, base = multi_stage(fake, tmp_path)
+    with h.quiet():
+        h.build(tmp_path, "learner/site:1", chapter="06")
+    assert ledger.refs("06") == [stage.id]  # never the FROM-alone stage: that is the kit's busybox
+    assert stage.id in h.leftovers("06")["images"]
+    with h.quiet():
+        h.reset("06")
+    assert stage.id not in fake._images and base.id in fake._images
+    assert ledger.refs("06") == []
+
+
+def test_a_failed_build_records_what_it_left_too(fake, tmp_path):
+    stage, _ = multi_stage(fake, tmp_path, last={"errorDetail": {"message": "COPY failed"}, "error": "COPY failed"})
+    with pytest.raises(errors.StreamError), h.quiet():
+        h.build(tmp_path, "learner/site:1", chapter="06")
+    assert ledger.refs("06") == [stage.id]
+
+
+def test_reset_keeps_a_recorded_stage_that_now_has_a_name(fake, tmp_path):
+    stage, _ = multi_stage(fake, tmp_path)
+    with h.quiet():
+        h.build(tmp_path, "learner/site:1", chapter="06")
+    fake.images.get(stage.id).tag("learner/kept", "1")  # the learner named it: no longer the course's leftover
+    assert stage.id not in h.leftovers("06")["images"]
+    with h.quiet():
+        h.reset("06")
+    assert stage.id in fake._images

@@ -59,3 +59,29 @@ def test_logs_tail_and_attach_on_stopped(fake):
             h.attach("talker")
 
 
+
+
+def test_diff_line_and_changes_like_the_cli(fake, capsys):
+    c = fake.add_container("box")
+    c.changes = [{"Path": "/etc", "Kind": 0}, {"Path": "/etc/motd", "Kind": 1}, {"Path": "/tmp/old", "Kind": 2}]
+    changes = h.diff("box")
+    assert printed(capsys) == ["$ docker diff box"]
+    assert changes == [("C", "/etc"), ("A", "/etc/motd"), ("D", "/tmp/old")]
+    assert repr(changes) == "C /etc\nA /etc/motd\nD /tmp/old"
+    assert changes.paths("A") == ["/etc/motd"] and changes.paths() == ["/etc", "/etc/motd", "/tmp/old"]
+
+
+def test_diff_of_an_unchanged_container_says_so_and_of_a_missing_one_is_not_found(fake):
+    fake.add_container("box")
+    with h.quiet():
+        assert repr(h.diff("box")) == "(쓰기 레이어에 바뀐 것이 없습니다)"
+        with pytest.raises(errors.ContainerNotFound):
+            h.diff("ghost")
+
+
+def test_exec_explains_a_read_only_write(fake, capsys):
+    fake.add_container("web")
+    fake.exec_results["touch /site/x"] = (None, b"touch: /site/x: Read-only file system\n", 1)
+    out = h.exec("web", "touch /site/x")
+    assert out.exit_code == 1
+    assert printed(capsys)[1].startswith("(종료 코드 1: 읽기 전용으로 마운트된 곳이라")

@@ -1,4 +1,4 @@
-"""What every check shares: the failure text, the engine's clock, lookups and file reads.
+"""What every check shares: the failure text, the engine's clock and its event log, lookups and file reads.
 
 A check returns ``True`` (or the value it was asked to find) or raises :class:`CheckFailed` with a
 Korean "무엇이 다른지: 기대 X, 실제 Y" and a hint. Checks print nothing: any stderr in a graded
@@ -7,6 +7,7 @@ cell costs the learner the cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import tarfile
@@ -17,7 +18,7 @@ from ...containers import find as find_container
 from ...display import state_ko
 from ...images import find as find_image
 from ...images import split_ref
-from ..clock import clock, parse_time
+from ..clock import clock, engine_time, parse_time
 
 CheckFailed = errors.CheckFailed
 
@@ -33,14 +34,21 @@ def show_value(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def need_container(name: str):
+def need_container(name: str, since=None):
+    """The container ``name``, or the failure that says it is missing. With ``since`` (the exercise's
+    start), a container of that name the engine removed after it is named, with the ``--rm`` hint."""
     c = find_container(name)
     if c is None:
+        what, expected = f"'{name}'(이)라는 이름의 컨테이너가 있어야 합니다.", f"컨테이너 {name}"
+        if since is not None and engine_events(since, "container", "destroy", container=name):
+            fail(what, expected, "없음 (이번 실습에서 만들어졌다가 지워짐)",
+                 "`--rm`(rm=True)으로 실행한 컨테이너는 끝나자마자 지워집니다. 과제는 끝난 컨테이너가 남아 있어야 "
+                 f"하니 `--rm` 없이 다시 실행하세요 (name='{name}'). h.rm으로 지웠다면 다시 만드세요.")
         stem = name.split("-")[0]
         others = [n.lstrip("/") for c in client().api.containers(all=True, filters={"name": stem})
                   for n in c.get("Names") or [] if n.lstrip("/").startswith(stem)]
         seen = f" (비슷한 이름: {', '.join(sorted(others))})" if others else ""
-        fail(f"'{name}'(이)라는 이름의 컨테이너가 있어야 합니다.", f"컨테이너 {name}", "없음" + seen,
+        fail(what, expected, "없음" + seen,
              f"이름을 name='{name}'(docker run --name {name})으로 정확히 주었는지 `h.ps(all=True)`로 확인하세요.")
     return c
 
@@ -123,15 +131,45 @@ def read_file(cid: str, path: str, depth: int = 0) -> bytes | None:
         return tar.extractfile(member).read()
 
 
-def check_file(cid: str, where: str, path: str, contains: str | None) -> None:
+def check_file(cid: str, where: str, path: str, contains: str | None, *,
+               hint: str = "파일을 어떻게 만들었는지 확인하세요.") -> None:
+    """The file ``path`` in the container ``cid`` (``where`` names it for the learner) exists and holds
+    ``contains``; ``hint`` says how the learner puts it there."""
     content = read_file(cid, path)
     if content is None:
-        fail(f"{where} 안에 파일 {path}이(가) 있어야 합니다.", path, "없음",
-             "파일을 만든 컨테이너에서 commit했는지, 경로가 맞는지 확인하세요.")
+        fail(f"{where} 안에 파일 {path}이(가) 있어야 합니다.", path, "없음", hint + " 경로도 확인하세요.")
     text = content.decode("utf-8", "replace")
     if contains is not None and contains not in text:
         fail(f"{where}의 {path}에 '{contains}'이(가) 들어 있어야 합니다.", f"'{contains}' 포함", show_value(text) or "빈 파일",
-             "파일 내용을 확인하세요 (h.exec(이름, 'cat 경로')).")
+             hint)
+
+
+def moment(since) -> dt.datetime:
+    """``since`` — a :class:`Run`, a datetime or an engine timestamp — as an aware datetime."""
+    if hasattr(since, "started"):
+        return since.started
+    return parse_time(since) if isinstance(since, str) else since
+
+
+def _stamp(t: dt.datetime) -> str:
+    """The engine API's 'seconds.nanoseconds' for ``t`` (docker-py would cut a datetime to whole seconds)."""
+    return f"{int(t.timestamp())}.{t.microsecond:06d}000"
+
+
+def engine_events(since, kind: str, *actions: str, **filters: str) -> list[dict]:
+    """What the engine logged (``docker events --since ... --until now``) about ``kind`` ('container',
+    'image', ...) since ``since``, oldest first; only ``actions`` if given, narrowed by ``filters``
+    (``container=name``, ``image=ref``).
+
+    The engine keeps its last 256 events in memory: enough for a test cell that runs right after the
+    task it checks, not a permanent record.
+    """
+    mark = moment(since)
+    until = engine_time()
+    query = {"type": kind, **({"event": list(actions)} if actions else {}), **filters}
+    nano = int(mark.timestamp()) * 10**9 + mark.microsecond * 1000
+    found = client().events(since=_stamp(mark), until=_stamp(until), filters=query, decode=True)
+    return [e for e in found if int(e.get("timeNano") or int(e.get("time", 0)) * 10**9) >= nano]
 
 
 def made_in_this_run(obj_or_name, since, kind: str | None = None) -> bool:
@@ -149,12 +187,14 @@ def made_in_this_run(obj_or_name, since, kind: str | None = None) -> bool:
             obj = find_container(obj_or_name) if k == "container" else find_image(obj_or_name)
             if obj is not None:
                 break
-        if obj is None:
-            fail(f"'{obj_or_name}'이(가) 있어야 합니다.", obj_or_name, "없음", "과제의 이름을 정확히 쓰세요.")
+        if obj is None:  # say what is missing as the first kind would: similar names, --rm, other tags
+            if order[0] == "container":
+                need_container(obj_or_name, since)
+            need_image(obj_or_name)
     name = obj_or_name if isinstance(obj_or_name, str) else getattr(obj, "name", None) or obj.short_id
     obj.reload()
     created = parse_time(obj.attrs["Created"])
-    mark = since.started if hasattr(since, "started") else parse_time(since) if isinstance(since, str) else since
+    mark = moment(since)
     if created < mark:
         fail(f"'{name}'은(는) 이번 실습을 시작한 뒤에 만든 것이어야 합니다.", f"{clock(mark)} 이후에 만듦",
              f"{clock(created)}에 만듦 (예전에 남은 것)",

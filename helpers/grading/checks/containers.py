@@ -14,6 +14,7 @@ from .base import (
     find_container,
     find_image,
     need_container,
+    need_image,
     parse_time,
     show_value,
     status_text,
@@ -85,9 +86,24 @@ def container_restarted(name: str) -> bool:
     return True
 
 
-def container_from(name: str, image: str) -> bool:
-    """The container ``name`` (in any state) was made from ``image``."""
-    _same_image(need_container(name), image)
+def container_from(name: str, image: str, *, default_command: bool = False) -> bool:
+    """The container ``name`` (in any state) was made from ``image``; with ``default_command``, it ran
+    the image's own default command (its Entrypoint and Cmd): it was started without a command.
+
+    A command typed out that equals the image's default makes the same container and passes.
+    """
+    c = need_container(name)
+    _same_image(c, image)
+    if default_command:
+        own = c.attrs.get("Config") or {}
+        default = need_image(image).attrs.get("Config") or {}
+        got = [*(own.get("Entrypoint") or []), *(own.get("Cmd") or [])]
+        want = [*(default.get("Entrypoint") or []), *(default.get("Cmd") or [])]
+        if got != want:
+            fail(f"컨테이너 '{name}'은(는) 명령 없이, 이미지의 기본 명령(CMD)으로 실행해야 합니다.",
+                 f"{show_value(want)} (이미지 '{image}'의 기본 명령)", f"{show_value(got)} (직접 준 명령)",
+                 f"명령을 주지 말고 h.run('{image}', name='{name}')(docker run --name {name} {image})로 실행하세요. "
+                 f"먼저 h.rm('{name}')으로 지우세요. 기본 명령이 틀렸다면 commit할 때 CMD를 바꾸세요.")
     return True
 
 
@@ -143,32 +159,50 @@ def _key(container_port) -> str:
     return text if "/" in text else f"{text}/tcp"
 
 
-def port_published(name: str, container_port, host_port: int | None = None) -> int:
-    """The running container ``name`` publishes ``container_port`` on a host port
-    (``host_port`` when given). Returns the host port."""
+def _chosen_host_ports(c, key: str) -> list[int]:
+    """Host ports the learner wrote for ``key`` (``-p 28080:80``); none for ``-P`` or ``-p 80``,
+    where the engine picks a free one."""
+    binds = ((c.attrs.get("HostConfig") or {}).get("PortBindings") or {}).get(key) or []
+    return sorted({int(b["HostPort"]) for b in binds if str(b.get("HostPort") or "0") != "0"})
+
+
+def port_published(name: str, container_port, host_port: int | None = None, *, random: bool = False) -> int:
+    """The running container ``name`` publishes ``container_port`` on a host port (``host_port`` when
+    given; with ``random``, one the engine picked: ``-P`` or ``-p 80``, not a port the learner wrote).
+    Returns the host port."""
     c = need_container(name)
     key = _key(container_port)
     if c.status != "running":
-        fail(f"포트는 실행 중인 컨테이너만 연결됩니다: '{name}'이(가) 실행 중이어야 합니다.",
+        fail(f"포트는 실행 중인 컨테이너만 게시됩니다: '{name}'이(가) 실행 중이어야 합니다.",
              state_ko("running"), status_text(c), _state_hint(name, c.status, "running"))
     hosts = _host_ports(c, key)
     if not hosts:
         published = {k: _host_ports(c, k) for k in (c.attrs["NetworkSettings"].get("Ports") or {})}
         others = ", ".join(f"{hp}->{k}" for k, hps in published.items() for hp in hps)
-        fail(f"컨테이너 '{name}'의 {key} 포트가 호스트 포트에 연결(publish)되어 있어야 합니다.",
-             f"{host_port if host_port else '호스트 포트'} -> {key}", f"연결 없음{f' (연결된 것: {others})' if others else ''}",
-             "`-p 호스트:컨테이너`는 ports={80: 28080}, 임의 포트(-P)는 publish_all=True 또는 ports={80: None}.")
+        fail(f"컨테이너 '{name}'의 {key} 포트가 호스트 포트에 게시(publish)되어 있어야 합니다.",
+             f"{host_port if host_port else '호스트 포트'} -> {key}", f"게시 없음{f' (게시된 것: {others})' if others else ''}",
+             "`-p 호스트:컨테이너`는 ports='28080:80', 임의의 호스트 포트는 -P(publish_all=True) 또는 -p 80(ports='80').")
     if host_port is not None and int(host_port) not in hosts:
-        fail(f"컨테이너 '{name}'의 {key} 포트는 호스트 포트 {host_port}에 연결되어야 합니다.",
+        fail(f"컨테이너 '{name}'의 {key} 포트는 호스트 포트 {host_port}에 게시되어야 합니다.",
              f"{host_port} -> {key}", ", ".join(f"{h} -> {key}" for h in hosts),
              "-p 는 '호스트:컨테이너' 순서입니다. 지우고(h.rm(..., force=True)) 올바른 포트로 다시 실행하세요.")
+    chosen = _chosen_host_ports(c, key)
+    if random and chosen:
+        number = key.split("/")[0]
+        fail(f"컨테이너 '{name}'의 {key} 포트는 엔진이 고른 임의의 호스트 포트에 게시되어야 합니다.",
+             f"임의의 호스트 포트 (-P 또는 -p {number})",
+             f"직접 정한 호스트 포트 {', '.join(map(str, chosen))} (-p {chosen[0]}:{number})",
+             f"호스트 포트를 적지 마세요: h.run(..., publish_all=True)(-P). 먼저 h.rm('{name}', force=True)로 지우고 "
+             "다시 실행하세요.")
     return int(host_port) if host_port is not None else hosts[0]
 
 
 def container_has_file(name: str, path: str, contains: str | None = None) -> bool:
     """The container ``name`` has the file ``path`` (containing ``contains``, if given)."""
     c = need_container(name)
-    check_file(c.id, f"컨테이너 '{name}'", path, contains)
+    check_file(c.id, f"컨테이너 '{name}'", path, contains,
+               hint=f"실행 중인 컨테이너 안의 파일은 h.exec('{name}', [\"sh\", \"-c\", \"echo 내용 > 경로\"])로 "
+                    f"바꾸고, h.exec('{name}', 'cat 경로')로 확인하세요.")
     return True
 
 

@@ -8,8 +8,8 @@ import shlex
 from ..._state import labels
 from ...connection import client
 from ...containers import argv_of, throwaway
-from ...images import split_ref
-from .base import as_text, check_file, fail, find_image, need_image, other_tags, show_value
+from ...images import normalize, split_ref
+from .base import as_text, check_file, engine_events, fail, find_image, need_image, other_tags, show_value
 
 
 def image_exists(ref: str) -> bool:
@@ -45,8 +45,21 @@ def image_absent(ref: str) -> bool:
     return True
 
 
-def image_cmd(ref: str, expected_cmd) -> bool:
-    """The image ``ref`` runs ``expected_cmd`` by default (its Cmd; a string may be shell form)."""
+_HOW = ("commit", "Dockerfile")
+
+
+def _how(how: str) -> str:
+    if how not in _HOW:
+        raise ValueError(f"how must be one of {_HOW}, not {how!r}")
+    return how
+
+
+def image_cmd(ref: str, expected_cmd, *, how: str = "commit") -> bool:
+    """The image ``ref`` runs ``expected_cmd`` by default (its Cmd; a string may be shell form).
+
+    ``how`` says how the learner made the image ('commit' or 'Dockerfile'), so the hint shows that way.
+    """
+    _how(how)
     img = need_image(ref)
     cmd = (img.attrs.get("Config") or {}).get("Cmd") or []
     want = argv_of(expected_cmd)
@@ -56,19 +69,48 @@ def image_cmd(ref: str, expected_cmd) -> bool:
     ok = cmd == want or (cmd[:2] == ["/bin/sh", "-c"] and len(cmd) == 3 and cmd[2] in shell)
     if not ok:
         exec_form = json.dumps(want, ensure_ascii=False)
-        fail(f"이미지 '{ref}'의 기본 명령(CMD)이 바뀌어야 합니다.", exec_form, show_value(cmd),
-             f"commit할 때 changes=['CMD {exec_form}']를 주세요 (docker commit --change='CMD {exec_form}').")
+        hint = (f"commit할 때 changes=['CMD {exec_form}']를 주세요 (docker commit --change='CMD {exec_form}')."
+                if how == "commit" else
+                f"Dockerfile에 CMD {exec_form} 줄을 쓰고 다시 빌드하세요: h.build('.', tag='{ref}') "
+                f"(docker build -t {ref} .).")
+        what = "바뀌어야 합니다" if how == "commit" else "Dockerfile의 CMD로 정해져 있어야 합니다"
+        fail(f"이미지 '{ref}'의 기본 명령(CMD)이 {what}.", exec_form, show_value(cmd), hint)
     return True
 
 
-def image_has_file(ref: str, path: str, contains: str | None = None) -> bool:
+def image_has_file(ref: str, path: str, contains: str | None = None, *, how: str = "commit") -> bool:
     """The image ``ref`` has the file ``path`` (containing ``contains``, if given).
 
-    Reads it from a throwaway container that is created (never started) and removed again.
+    Reads it from a throwaway container that is created (never started) and removed again. ``how``
+    ('commit' or 'Dockerfile') is how the learner made the image; the hint shows that way.
     """
+    hint = ("파일을 바꾼 컨테이너를 commit했는지 확인하세요 (h.commit(컨테이너, 저장소, 태그))." if _how(how) == "commit" else
+            f"Dockerfile의 RUN(예: RUN echo 내용 > {path})이나 COPY로 파일을 만들고 다시 빌드하세요: "
+            f"h.build('.', tag='{ref}') (docker build -t {ref} .).")
     img = need_image(ref)
     with throwaway(img.id, ["true"], start=False, labels=labels()) as c:
-        check_file(c.id, f"이미지 '{ref}'", path, contains)
+        check_file(c.id, f"이미지 '{ref}'", path, contains, hint=hint)
     return True
 
 
+def image_pulled(ref: str, since) -> bool:
+    """The image ``ref`` came back from its registry after ``since`` (a :class:`Run`, a datetime or an
+    engine timestamp): the engine deleted the image (its last name was removed) and then pulled ``ref``.
+
+    A pull keeps the image's ID and Created time, so only the engine's event log can tell a fresh
+    download from a name that was never removed: a ``delete`` of this image's ID followed by a ``pull``
+    of ``ref`` (a pull of an image that is still here is logged too, but downloads nothing).
+    """
+    img = need_image(ref)
+    events = engine_events(since, "image", "pull", "delete")
+    pulls = [e for e in events if e.get("Action") == "pull" and normalize(e.get("id", "")) == normalize(ref)]
+    deletes = [e for e in events if e.get("Action") == "delete" and e.get("id") == img.id]
+    if not pulls:
+        fail(f"이미지 '{ref}'은(는) 이번 실습에서 레지스트리로부터 받은(pull) 것이어야 합니다.", f"{ref}을(를) pull한 기록",
+             "pull한 기록 없음", f"h.pull('{ref}')로 받으세요 (docker pull {ref}).")
+    if not any(d["timeNano"] < p["timeNano"] for d in deletes for p in pulls):
+        fail(f"이미지 '{ref}'은(는) 엔진에서 지운 뒤에 다시 받아야 합니다.", "이미지를 지운(Deleted) 뒤 pull",
+             "지운 적 없이 pull (엔진에 이미 있어서 내려받지 않음)",
+             "이미지의 이름을 모두 지워야 이미지가 지워집니다(h.rmi 출력의 Deleted). 이 이미지로 만든 컨테이너가 있으면 "
+             f"먼저 h.rm(...)으로 지우고, 이름을 모두 지운 다음 h.pull('{ref}')로 다시 받으세요.")
+    return True

@@ -5,11 +5,13 @@ seam (``helpers._state.STATE.client``). A test loads the records it needs:
 
     replay.load_container("exited0")     # recorded/containers.json, key "exited0" -> recordtest-exited0
     replay.load_image("multi")           # recorded/images.json
+    replay.load_events("deleted")        # recorded/events.json, the engine clock at the mark "deleted"
 
 ``containers.get``/``images.get`` then answer with the docker SDK's real ``Container``/``Image`` models over
 a copy of the record (what ``docker inspect`` returns), ``api.containers`` with the recorded list rows,
 ``api.get_archive`` with the recorded tar streams (and the engine's own errors), ``logs``/``exec_run`` with
-the recorded output, ``info()['SystemTime']`` with the recorded engine clock. ``load_*`` return the stored
+the recorded output, ``events`` with the recorded event log up to the engine clock, ``info()['SystemTime']``
+with the recorded engine clock. ``load_*`` return the stored
 record itself, so a test may edit a field to reach a state a real engine does not produce on demand.
 Objects a test makes through the helpers (``containers.create``, ``commit``) are the shared fake's own.
 
@@ -62,6 +64,19 @@ def _epoch(stamp: str) -> int:
     return int(dt.datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.timezone.utc).timestamp())
 
 
+def _nanos(stamp: str) -> int:
+    """The events API's 'seconds.nanoseconds' as nanoseconds."""
+    seconds, _, frac = str(stamp).partition(".")
+    return int(seconds) * 10**9 + int((frac or "0").ljust(9, "0")[:9])
+
+
+def _nanos_of_stamp(text: str) -> int:
+    """An engine timestamp ('...T23:21:31.53756708Z') as nanoseconds since 1970."""
+    base, _, frac = text.rstrip("Z").partition(".")
+    seconds = int(dt.datetime.fromisoformat(base).replace(tzinfo=dt.timezone.utc).timestamp())
+    return seconds * 10**9 + int((frac or "0").ljust(9, "0")[:9])
+
+
 def _repo(tag: str) -> str:
     return tag.rsplit(":", 1)[0]
 
@@ -107,6 +122,9 @@ class RecordedAPI(FakeAPI):
             if "ancestor" in filters and filters["ancestor"] not in (row.get("ImageID"), row.get("Image")):
                 continue
             if "id" in filters and not cid.startswith(filters["id"]):
+                continue
+            mounted = [m.get("Name") for m in self.fake.inspect_containers.get(cid, {}).get("Mounts") or []]
+            if "volume" in filters and filters["volume"] not in mounted:
                 continue
             rows.append(copy.deepcopy(row))
         return rows + super().containers(all=all, filters=filters, **kw)
@@ -211,6 +229,7 @@ class RecordedEngine(FakeClient):
         self.inspect_images: dict[str, dict] = {}  # id -> `docker image inspect` record
         self.archives: dict[str, dict] = {}  # container or image id -> {path: recorded get_archive answer}
         self.logs_by_id: dict[str, bytes] = {}
+        self.event_log: list[dict] = []  # `docker events` messages, oldest first
         self.system_time = _load("engine")["info"]["SystemTime"]
         self.api = RecordedAPI(self)
         self.containers = RecordedContainers(self)
@@ -239,6 +258,15 @@ class RecordedEngine(FakeClient):
         self.inspect_images[rec["Id"]] = rec
         if key.startswith("motd_"):
             self.archives[rec["Id"]] = recorded("files")["archives"]
+        return rec
+
+    def load_events(self, until: str = "pulled_again") -> dict:
+        """Put the recorded event log (``recorded/events.json``) on the engine and set the engine clock to
+        the mark ``until`` (events after it have not happened yet). Returns the record. The image it
+        pulls is ``load_image("pulled")``."""
+        rec = recorded("events")
+        self.event_log = rec["events"]
+        self.system_time = rec["marks"][until]
         return rec
 
     def find_recorded_image(self, ref: str) -> dict | None:
@@ -271,6 +299,32 @@ class RecordedEngine(FakeClient):
         return rec
 
     # -- client-level calls ------------------------------------------------------------------------
+    def events(self, since=None, until=None, filters: dict | None = None, decode: bool | None = None):
+        """Like the engine: the logged events from ``since`` to ``until`` ('seconds.nanoseconds'; never
+        later than the engine clock), narrowed by type, event, container (name or id) and image."""
+        assert decode, "the checks read decoded events"
+        filters = filters or {}
+        low = _nanos(since) if since else 0
+        high = min(_nanos(until) if until else 2**63, _nanos_of_stamp(self.system_time))
+        actions = filters.get("event") or []
+        actions = [actions] if isinstance(actions, str) else list(actions)
+        found = []
+        for e in self.event_log:
+            names = {e["id"], e["Actor"]["Attributes"].get("name", "")}
+            if not low <= e["timeNano"] <= high:
+                continue
+            if "type" in filters and e["Type"] != filters["type"]:
+                continue
+            if actions and e["Action"] not in actions:
+                continue
+            if "container" in filters and not (filters["container"] in names or e["id"].startswith(filters["container"])):
+                continue
+            if "image" in filters and filters["image"] not in names:
+                continue
+            found.append(copy.deepcopy(e))
+        self.calls.append(("events", since, until, filters))
+        return iter(found)
+
     def info(self) -> dict:
         return {**super().info(), "SystemTime": self.system_time}
 

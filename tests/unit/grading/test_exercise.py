@@ -123,6 +123,23 @@ def test_clear_removes_named_containers_in_any_state_and_ignores_missing_names(r
     assert [r["Name"] for r in replay.inspect_containers.values()] == ["/recordtest-created"]
 
 
+def test_clear_removes_named_volumes_with_the_containers_that_mount_them(replay):
+    replay.load_image("multi")
+    replay.load_container("running")  # mounts nothing: stays
+    replay.containers.create("busybox:1.35", ["true"], name="ex07-writer", volumes={"ex07-data": {"bind": "/data"}})
+    replay.containers.create("busybox:1.35", ["true"], name="bystander", volumes={"own-data": {"bind": "/data"}})
+    exercise.clear(volumes=["ex07-data", "ex07-never-made"])
+    assert "ex07-data" not in replay._volumes and "own-data" in replay._volumes
+    assert replay.container_names() == {"bystander"}
+    assert [r["Name"] for r in replay.inspect_containers.values()] == ["/recordtest-running"]
+
+
+def test_start_reserves_volumes_too(replay):
+    replay.volumes.create("ex07-data")
+    run = checks.start("07", volumes=["ex07-data"])
+    assert run.volumes == ["ex07-data"] and replay._volumes == {}
+
+
 def test_clear_sweeps_the_label_only_when_something_carries_it(replay, monkeypatch, capsys):
     replay.load_image("multi")
     swept = []
@@ -194,3 +211,26 @@ def test_publish_with_changes_commits_a_variant_once(replay, course_registry):
     run.publish("busybox:1.35", "ex04/hello:0.1", changes=["ENV CHAPTER=4"])
     assert course_registry["pushed"] == ["127.0.0.1:5050/ex04/hello:0.1"]
     assert replay.calls_of("create", "commit", "tag", "remove_container", "remove_image", "untag") == []
+
+
+def test_clear_removes_reserved_networks_by_exact_name_even_with_someone_on_them(replay):
+    replay.add_image("busybox:1.35")
+    replay.networks.create("ex08-net")
+    replay.networks.create("ex08-net-keep")
+    bystander = replay.containers.create("busybox:1.35", ["sleep", "300"], name="bystander", network="ex08-net")
+    bystander.start()
+    exercise.clear(networks=["ex08-net", "ex08-gone"])
+    names = {n["Name"] for n in replay.api.networks()}
+    assert "ex08-net" not in names and "ex08-net-keep" in names
+    assert replay.calls_of("disconnect") == [("disconnect", "ex08-net", "bystander", True)]
+    assert bystander.networks == {}  # still there, on no network
+
+
+def test_clean_exercise_removes_the_exercise_networks(replay):
+    from helpers.grading import clean_exercise
+
+    replay.networks.create("ex08-net")
+    replay.networks.create("ex09-net")
+    removed = clean_exercise("08")
+    assert removed["networks"] == ["ex08-net"]
+    assert {n["Name"] for n in replay.api.networks()} == {"bridge", "host", "none", "ex09-net"}

@@ -1,5 +1,6 @@
-"""helpers.grading.checks.answers: understanding questions (``answer``) and captured outputs
-(``output_contains``). Both decide on the value the learner's kernel hands in; no engine is read."""
+"""helpers.grading.checks.answers: a variable exists (``defined``) and has the right kind (``value_type``),
+understanding questions (``answer``, ``seal``) and captured outputs (``output_contains``). All decide on the
+value the learner's kernel hands in; no engine is read."""
 
 from __future__ import annotations
 
@@ -12,6 +13,108 @@ from ..replay import failure
 
 DID_NOT_RAISE = pytest.fail.Exception  # what pytest.raises raises when the check passes
 WHY = "호스트의 커널을 함께 쓰기 때문입니다."
+
+
+# -- defined ----------------------------------------------------------------------------------------------
+
+def test_defined_passes_for_a_variable_the_notebook_has():
+    assert checks.defined({"answer_vm": "B"}, "answer_vm") is True
+    assert checks.defined({"answer_vm": None}, "answer_vm") is True  # there, if empty: answer() says so
+
+
+def test_defined_names_the_missing_variable_instead_of_a_name_error():
+    f = failure(checks.defined, {"h": object()}, "answer_vm")
+    assert f.what == "변수 answer_vm이(가) 있어야 합니다."
+    assert (f.expected, f.actual) == ("변수 answer_vm", "없음 (아직 만들지 않음: NameError)")
+    assert "`answer_vm = ...`" in f.hint and "위의 셀부터" in f.hint
+
+
+def test_defined_reads_the_cells_own_globals():
+    answer_ports = "B"  # noqa: F841 - read through the namespace below
+    assert checks.defined(locals(), "answer_ports") is True
+    assert eval('h.defined(globals(), "x")', {"h": checks, "x": 1}) is True  # noqa: S307 - a test cell's globals
+    with pytest.raises(checks.CheckFailed):
+        eval('h.defined(globals(), "x")', {"h": checks})  # noqa: S307
+
+
+# -- value_type -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "kind"), [
+    (32768, int), (["0.1", "latest"], list), ("abc123", str), (Output("hostname\n"), str), (b"id", (str, bytes)),
+    (("0.1",), (list, tuple)), (True, bool), (2.5, float),
+])
+def test_value_type_passes_for_a_value_of_that_kind(value, kind):
+    assert checks.value_type(value, kind, what="x") is True
+
+
+@pytest.mark.parametrize(("value", "kind", "expected", "actual"), [
+    ("32768", int, "정수(int)", "문자열(str) '32768'"),  # the SDK gives host ports as text
+    (True, int, "정수(int)", "참/거짓(bool) True"),  # a bool is no port number
+    (32768.0, int, "정수(int)", "실수(float) 32768.0"),
+    ("0.1, latest", list, "목록(list)", "문자열(str) '0.1, latest'"),
+    ({"0.1", "latest"}, list, "목록(list)", "집합(set)"),
+    (None, list, "목록(list)", "None"),
+    (b"x", str, "문자열(str)", "바이트열(bytes) 'x'"),
+    (12, (str, bytes), "문자열(str) 또는 바이트열(bytes)", "정수(int) 12"),
+    (object(), int, "정수(int)", "object 객체"),
+])
+def test_value_type_names_the_kind_expected_and_found(value, kind, expected, actual):
+    f = failure(checks.value_type, value, kind, what="random_port", hint="h.port(...)의 번호를 정수로 넣으세요.")
+    assert f.what == f"random_port에는 {expected}을(를) 넣어야 합니다."
+    assert (f.expected, f.actual) == (expected, actual)
+    assert f.hint == "h.port(...)의 번호를 정수로 넣으세요."
+
+
+@pytest.mark.parametrize(("value", "kind", "shown"), [
+    ("", str, "문자열(str)"), (" \n", str, "문자열(str)"), (b"", (str, bytes), "바이트열(bytes)"), ([], list, "목록(list)"),
+])
+def test_value_type_fails_for_an_empty_value(value, kind, shown):
+    f = failure(checks.value_type, value, kind, what="hello_tags")
+    assert f.what == "hello_tags이(가) 비어 있습니다."
+    assert (f.expected, f.actual) == (f"값이 든 {shown}", f"빈 {shown}")
+
+
+def test_value_type_does_not_trust_a_str_subclass_that_rewrites_strip():
+    class Blank(str):
+        def strip(self, *args):
+            return "x"
+
+    assert failure(checks.value_type, Blank(""), str, what="box_hostname").actual == "빈 문자열(str)"
+
+
+# -- answer: sealed (the visible test of a multiple-choice task) --------------------------------------------
+
+SEALED = checks.seal("answer_vm", "B")
+
+
+def test_seal_ignores_case_and_blanks_and_depends_on_the_question():
+    assert checks.seal("answer_vm", " b\n") == SEALED
+    assert checks.seal("answer_ports", "B") != SEALED  # one digest table does not fit every question
+    assert len(SEALED) == 16 and int(SEALED, 16) >= 0  # a short hex digest, not the answer
+
+
+@pytest.mark.parametrize("value", ["B", " b "])
+def test_answer_sealed_passes_for_the_sealed_answer(value):
+    assert checks.answer(value, choices="ABCD", what="answer_vm", sealed=SEALED, why="힌트") is True
+
+
+@pytest.mark.parametrize("value", ["A", "c", "D"])
+def test_answer_sealed_fails_for_another_choice_without_giving_the_answer_away(value):
+    f = failure(checks.answer, value, choices="ABCD", what="answer_vm", sealed=SEALED, why=WHY)
+    assert f.what == "answer_vm이(가) 맞지 않습니다."
+    assert (f.expected, f.actual) == (f"{value} 말고 다른 보기", value)
+    assert f.hint == WHY
+    assert "B" not in f.expected + f.actual
+
+
+def test_answer_sealed_checks_the_choices_first():
+    f = failure(checks.answer, "E", choices="ABCD", what="answer_vm", sealed=SEALED)
+    assert f.what == "answer_vm은(는) 보기 중 하나여야 합니다."
+
+
+def test_answer_sealed_rejects_an_object_equal_to_everything():
+    with pytest.raises(checks.CheckFailed):
+        checks.answer(AlwaysEqual(), choices="ABCD", what="answer_vm", sealed=SEALED)
 
 
 # -- answer: empty ------------------------------------------------------------------------------------

@@ -195,33 +195,82 @@ def test_read_file_gives_up_on_a_long_symlink_chain_and_an_empty_archive(replay)
     assert base.read_file(cid, "/tmp/hollow") is None
 
 
+HINT = "파일을 바꾼 방법대로 다시 해 보세요."
+
+
 def test_check_file_on_a_symlink_loop_fails_as_a_graded_failure(replay):
     cid = replay.load_container("work")["Id"]
-    f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", "/tmp/loop", None)
+    f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", "/tmp/loop", None, hint=HINT)
     assert f.actual == "없음"
 
 
 def test_check_file_passes_when_the_file_has_the_text(replay):
     cid = replay.load_container("work")["Id"]
-    assert base.check_file(cid, "컨테이너 'recordtest-work'", "/etc/motd", "익히다") is None
-    assert base.check_file(cid, "컨테이너 'recordtest-work'", "/etc/empty", None) is None
+    assert base.check_file(cid, "컨테이너 'recordtest-work'", "/etc/motd", "익히다", hint=HINT) is None
+    assert base.check_file(cid, "컨테이너 'recordtest-work'", "/etc/empty", None, hint=HINT) is None
 
 
-def test_check_file_names_the_missing_file(replay):
+def test_check_file_names_the_missing_file_with_the_callers_hint(replay):
     cid = replay.load_container("work")["Id"]
-    f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", "/nope", "x")
+    f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", "/nope", "x", hint=HINT)
     assert f.what == "컨테이너 'recordtest-work' 안에 파일 /nope이(가) 있어야 합니다."
     assert (f.expected, f.actual) == ("/nope", "없음")
-    assert "commit" in f.hint
+    assert f.hint == HINT + " 경로도 확인하세요."
 
 
 @pytest.mark.parametrize(("path", "actual"), [("/etc/motd", "도커를 익히다"), ("/etc/empty", "빈 파일")])
 def test_check_file_shows_what_the_file_holds(replay, path, actual):
     cid = replay.load_container("work")["Id"]
-    f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", path, "Docker")
+    f = failure(base.check_file, cid, "컨테이너 'recordtest-work'", path, "Docker", hint=HINT)
     assert f.what == f"컨테이너 'recordtest-work'의 {path}에 'Docker'이(가) 들어 있어야 합니다."
     assert (f.expected, f.actual) == ("'Docker' 포함", actual)
-    assert "h.exec(이름, 'cat 경로')" in f.hint
+    assert f.hint == HINT
+
+
+# -- the engine's event log -------------------------------------------------------------------------------
+
+EVENTS = recorded("events")
+MARKS = {k: parse_time(v) for k, v in EVENTS["marks"].items()}
+
+
+def test_engine_events_reads_the_log_from_the_mark_to_the_engines_clock(replay):
+    replay.load_events("deleted")
+    found = base.engine_events(_run(MARKS["start"]), "image", "pull", "delete")
+    assert [e["Action"] for e in found] == ["pull", "delete"]  # the second pull has not happened yet
+    (call,) = replay.calls_of("events")
+    _, since, until, filters = call
+    assert since == base._stamp(MARKS["start"]) and "." in since  # not cut to whole seconds
+    assert until == base._stamp(MARKS["deleted"])
+    assert filters == {"type": "image", "event": ["pull", "delete"]}
+
+
+def test_engine_events_narrows_by_container_and_leaves_out_what_came_before_the_mark(replay):
+    replay.load_events("pulled_again")
+    assert [e["Action"] for e in base.engine_events(MARKS["start"], "container", container="recordtest-rm")] == [
+        "create", "start", "die", "destroy"]
+    assert base.engine_events(MARKS["rm_gone"], "container", "destroy", container="recordtest-rm") == []
+    assert base.engine_events(MARKS["start"], "container", "destroy", container="recordtest-other") == []
+
+
+def test_engine_events_on_an_engine_that_logged_nothing(replay):
+    assert base.engine_events(MARKS["start"], "image") == []
+
+
+# -- need_container: a --rm container ---------------------------------------------------------------------
+
+def test_need_container_says_the_container_was_made_and_removed_in_this_run(replay):
+    replay.load_events("rm_gone")
+    f = failure(base.need_container, "recordtest-rm", _run(MARKS["start"]))
+    assert f.what == "'recordtest-rm'(이)라는 이름의 컨테이너가 있어야 합니다."
+    assert (f.expected, f.actual) == ("컨테이너 recordtest-rm", "없음 (이번 실습에서 만들어졌다가 지워짐)")
+    assert "`--rm`(rm=True)" in f.hint and "name='recordtest-rm'" in f.hint
+
+
+def test_need_container_without_the_mark_or_before_it_says_only_missing(replay):
+    replay.load_events("rm_gone")
+    assert failure(base.need_container, "recordtest-rm").actual == "없음"
+    f = failure(base.need_container, "recordtest-rm", MARKS["rm_gone"])  # removed before the exercise began
+    assert f.actual == "없음" and "--rm" not in f.hint
 
 
 # -- made_in_this_run -----------------------------------------------------------------------------------
@@ -292,8 +341,22 @@ def test_made_in_this_run_takes_the_object_itself(replay):
     assert f.what.startswith(f"'{image.short_id}'은(는)")
 
 
-def test_made_in_this_run_names_what_is_missing(replay):
-    f = failure(checks.made_in_this_run, "ex02-hello", created("exited0"))
-    assert f.what == "'ex02-hello'이(가) 있어야 합니다."
-    assert (f.expected, f.actual) == ("ex02-hello", "없음")
-    assert "이름을 정확히" in f.hint
+def test_made_in_this_run_names_a_missing_container_as_need_container_does(replay):
+    replay.load_container("running")
+    f = failure(checks.made_in_this_run, "recordtest-web", created("exited0"))
+    assert f.what == "'recordtest-web'(이)라는 이름의 컨테이너가 있어야 합니다."
+    assert (f.expected, f.actual) == ("컨테이너 recordtest-web", "없음 (비슷한 이름: recordtest-running)")
+    assert "name='recordtest-web'" in f.hint
+
+
+def test_made_in_this_run_names_a_container_removed_in_this_run(replay):
+    replay.load_events("rm_gone")
+    f = failure(checks.made_in_this_run, "recordtest-rm", _run(MARKS["start"]), kind="container")
+    assert f.actual == "없음 (이번 실습에서 만들어졌다가 지워짐)" and "--rm" in f.hint
+
+
+def test_made_in_this_run_names_a_missing_image_with_the_repositorys_other_tags(replay):
+    replay.load_image("motd_exec")
+    f = failure(checks.made_in_this_run, "recordtest-motd:2.0", created("exited0"))
+    assert f.what == "이미지 'recordtest-motd:2.0'이(가) 있어야 합니다."
+    assert (f.expected, f.actual) == ("recordtest-motd:2.0", "없음 (같은 저장소에 있는 이름: recordtest-motd:1.0)")

@@ -185,6 +185,47 @@ def test_container_from_fails_for_a_missing_container(replay):
     assert (f.expected, f.actual) == ("컨테이너 ex02-hello", "없음")
 
 
+# -- container_from: the image's default command ----------------------------------------------------
+
+def test_container_from_default_command_passes_for_a_container_started_without_one(replay):
+    replay.load_image("motd_exec")  # CMD ["cat", "/etc/motd"]
+    replay.load_container("motd_default")  # docker create --name recordtest-motd-default recordtest-motd:1.0
+    assert checks.container_from("recordtest-motd-default", "recordtest-motd:1.0", default_command=True) is True
+
+
+def test_container_from_default_command_passes_for_the_same_command_typed_out(replay):
+    replay.load_image("motd_exec")
+    replay.load_container("motd_user")["Config"]["Cmd"] = ["cat", "/etc/motd"]  # the same container, to the engine
+    assert checks.container_from("recordtest-motd-user", "recordtest-motd:1.0", default_command=True) is True
+
+
+def test_container_from_default_command_fails_for_a_command_given_explicitly(replay):
+    replay.load_image("motd_exec")
+    replay.load_container("motd_user")  # docker create ... recordtest-motd:1.0 true
+    assert checks.container_from("recordtest-motd-user", "recordtest-motd:1.0") is True  # the image alone: fine
+    f = failure(checks.container_from, "recordtest-motd-user", "recordtest-motd:1.0", default_command=True)
+    assert f.what == "컨테이너 'recordtest-motd-user'은(는) 명령 없이, 이미지의 기본 명령(CMD)으로 실행해야 합니다."
+    assert (f.expected, f.actual) == ('["cat", "/etc/motd"] (이미지 \'recordtest-motd:1.0\'의 기본 명령)',
+                                      '["true"] (직접 준 명령)')
+    assert "h.run('recordtest-motd:1.0', name='recordtest-motd-user')" in f.hint
+    assert "h.rm('recordtest-motd-user')" in f.hint
+
+
+def test_container_from_default_command_counts_an_entrypoint_given_explicitly(replay):
+    replay.load_image("motd_exec")
+    own = replay.load_container("motd_default")["Config"]
+    own["Entrypoint"], own["Cmd"] = ["echo"], ["도커를 익히다"]  # docker run --entrypoint echo ... 도커를 익히다
+    f = failure(checks.container_from, "recordtest-motd-default", "recordtest-motd:1.0", default_command=True)
+    assert f.actual == '["echo", "도커를 익히다"] (직접 준 명령)'
+
+
+def test_container_from_default_command_fails_first_for_another_image(replay):
+    replay.load_image("multi")
+    replay.load_container("motd_default")
+    f = failure(checks.container_from, "recordtest-motd-default", "busybox:1.35", default_command=True)
+    assert f.what == "컨테이너 'recordtest-motd-default'은(는) 이미지 'busybox:1.35'(으)로 만들어야 합니다."
+
+
 # -- printed_by -------------------------------------------------------------------------------------
 
 LOGS = recorded("outputs")["logs"]["exited0"]
@@ -336,26 +377,26 @@ def test_port_published_returns_the_host_port(replay, key, container_port, given
 def test_port_published_fails_for_a_container_not_running(replay, key, actual, hint):
     replay.load_container(key)
     f = failure(checks.port_published, name(key), 80, 38089)
-    assert f.what == f"포트는 실행 중인 컨테이너만 연결됩니다: '{name(key)}'이(가) 실행 중이어야 합니다."
+    assert f.what == f"포트는 실행 중인 컨테이너만 게시됩니다: '{name(key)}'이(가) 실행 중이어야 합니다."
     assert (f.expected, f.actual) == (RUNNING, actual)
     assert hint in f.hint
 
 
 @pytest.mark.parametrize(("key", "container_port", "given", "expected", "actual"), [
-    ("running", 80, None, "호스트 포트 -> 80/tcp", "연결 없음"),
-    ("running", 80, 28080, "28080 -> 80/tcp", "연결 없음"),
+    ("running", 80, None, "호스트 포트 -> 80/tcp", "게시 없음"),
+    ("running", 80, 28080, "28080 -> 80/tcp", "게시 없음"),
     ("web_other", 80, None, "호스트 포트 -> 80/tcp",  # exposed (80/tcp: null) but not published
-     "연결 없음 (연결된 것: 38053->53/udp, 38082->8080/tcp)"),
-    ("web_other", 53, 38053, "38053 -> 53/tcp", "연결 없음 (연결된 것: 38053->53/udp, 38082->8080/tcp)"),
-    ("web_fixed", 38080, 80, "80 -> 38080/tcp", "연결 없음 (연결된 것: 38080->80/tcp)"),  # -p written backwards
+     "게시 없음 (게시된 것: 38053->53/udp, 38082->8080/tcp)"),
+    ("web_other", 53, 38053, "38053 -> 53/tcp", "게시 없음 (게시된 것: 38053->53/udp, 38082->8080/tcp)"),
+    ("web_fixed", 38080, 80, "80 -> 38080/tcp", "게시 없음 (게시된 것: 38080->80/tcp)"),  # -p written backwards
 ])
 def test_port_published_fails_when_the_port_is_not_published(replay, key, container_port, given, expected, actual):
     replay.load_container(key)
     f = failure(checks.port_published, name(key), container_port, given)
     key_text = str(container_port) if "/" in str(container_port) else f"{container_port}/tcp"
-    assert f.what == f"컨테이너 '{name(key)}'의 {key_text} 포트가 호스트 포트에 연결(publish)되어 있어야 합니다."
+    assert f.what == f"컨테이너 '{name(key)}'의 {key_text} 포트가 호스트 포트에 게시(publish)되어 있어야 합니다."
     assert (f.expected, f.actual) == (expected, actual)
-    assert "ports={80: 28080}" in f.hint and "publish_all=True" in f.hint
+    assert "ports='28080:80'" in f.hint and "publish_all=True" in f.hint
 
 
 @pytest.mark.parametrize(("key", "actual"), [
@@ -366,9 +407,31 @@ def test_port_published_fails_when_the_port_is_not_published(replay, key, contai
 def test_port_published_fails_for_another_host_port(replay, key, actual):
     replay.load_container(key)
     f = failure(checks.port_published, name(key), 80, 28080)
-    assert f.what == f"컨테이너 '{name(key)}'의 80/tcp 포트는 호스트 포트 28080에 연결되어야 합니다."
+    assert f.what == f"컨테이너 '{name(key)}'의 80/tcp 포트는 호스트 포트 28080에 게시되어야 합니다."
     assert (f.expected, f.actual) == ("28080 -> 80/tcp", actual)
     assert "'호스트:컨테이너' 순서" in f.hint
+
+
+@pytest.mark.parametrize("key", ["web_all", "web_random"])  # -P, -p 80
+def test_port_published_random_passes_for_a_host_port_the_engine_picked(replay, key):
+    replay.load_container(key)
+    assert checks.port_published(name(key), 80, random=True) == host_port(key)
+
+
+@pytest.mark.parametrize(("key", "port"), [("web_fixed", 38080), ("web_local", 38081)])
+def test_port_published_random_fails_for_a_host_port_the_learner_wrote(replay, key, port):
+    replay.load_container(key)
+    assert checks.port_published(name(key), 80) == port  # published, but not at random
+    f = failure(checks.port_published, name(key), 80, random=True)
+    assert f.what == f"컨테이너 '{name(key)}'의 80/tcp 포트는 엔진이 고른 임의의 호스트 포트에 게시되어야 합니다."
+    assert (f.expected, f.actual) == ("임의의 호스트 포트 (-P 또는 -p 80)", f"직접 정한 호스트 포트 {port} (-p {port}:80)")
+    assert "publish_all=True" in f.hint and f"h.rm('{name(key)}', force=True)" in f.hint
+
+
+def test_port_published_random_with_a_fixed_binding_beside_publish_all_is_not_random(replay):
+    rec = replay.load_container("web_fixed")  # docker run -P -p 38080:80: 80 is still the learner's choice
+    rec["HostConfig"]["PublishAllPorts"] = True
+    assert failure(checks.port_published, name("web_fixed"), 80, random=True).actual.startswith("직접 정한")
 
 
 def test_port_published_fails_for_a_missing_container(replay):
@@ -393,7 +456,7 @@ def test_container_has_file_fails_for_a_missing_file(replay, path):
     f = failure(checks.container_has_file, "recordtest-work", path, contains="도커")
     assert f.what == f"컨테이너 'recordtest-work' 안에 파일 {path}이(가) 있어야 합니다."
     assert (f.expected, f.actual) == (path, "없음")
-    assert "commit" in f.hint
+    assert "h.exec('recordtest-work'" in f.hint and "commit" not in f.hint
 
 
 @pytest.mark.parametrize(("path", "actual"), [("/etc/motd", "도커를 익히다"), ("/etc/empty", "빈 파일")])

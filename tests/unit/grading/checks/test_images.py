@@ -1,5 +1,5 @@
 """helpers.grading.checks.images over recorded `docker image inspect` answers: names, ids, Cmd (exec and
-shell form) and files of committed images."""
+shell form), files of committed images, and an image pulled again (from the engine's event log)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from helpers._state import CHAPTER_LABEL
 from helpers.grading import checks
+from helpers.grading.clock import parse_time
 
 from ..replay import failure, recorded
 
@@ -157,6 +158,24 @@ def test_image_cmd_fails_for_another_command(replay, key, ref, actual):
                       "(docker commit --change='CMD [\"cat\", \"/etc/motd\"]').")
 
 
+def test_image_cmd_for_a_dockerfile_says_what_to_write_in_it(replay):
+    replay.load_image("motd_plain")
+    f = failure(checks.image_cmd, "recordtest-motd:plain", ["cat", "/etc/motd"], how="Dockerfile")
+    assert f.what == "이미지 'recordtest-motd:plain'의 기본 명령(CMD)이 Dockerfile의 CMD로 정해져 있어야 합니다."
+    assert f.expected == '["cat", "/etc/motd"]'
+    assert f.hint == ("Dockerfile에 CMD [\"cat\", \"/etc/motd\"] 줄을 쓰고 다시 빌드하세요: "
+                      "h.build('.', tag='recordtest-motd:plain') (docker build -t recordtest-motd:plain .).")
+    assert "commit" not in f.what + f.hint
+
+
+@pytest.mark.parametrize("check", [lambda: checks.image_cmd("busybox:1.35", "sh", how="build"),
+                                   lambda: checks.image_has_file("busybox:1.35", "/bin/sh", how="docker build")])
+def test_image_checks_reject_an_unknown_how(replay, check):
+    replay.load_image("multi")
+    with pytest.raises(ValueError):
+        check()
+
+
 def test_image_cmd_shows_an_image_without_cmd_as_empty(replay):
     replay.load_image("motd_exec")["Config"]["Cmd"] = None
     f = failure(checks.image_cmd, "recordtest-motd:1.0", ["cat", "/etc/motd"])
@@ -196,6 +215,16 @@ def test_image_has_file_fails_for_a_missing_file_and_leaves_nothing(replay, key,
     assert replay.container_names() == set()
 
 
+def test_image_has_file_hint_follows_how_the_image_was_made(replay):
+    replay.load_image("motd_exec")
+    committed = failure(checks.image_has_file, "recordtest-motd:1.0", "/nope")
+    assert committed.hint.startswith("파일을 바꾼 컨테이너를 commit했는지 확인하세요")
+    built = failure(checks.image_has_file, "recordtest-motd:1.0", "/etc/motd", contains="Docker", how="Dockerfile")
+    assert built.hint == ("Dockerfile의 RUN(예: RUN echo 내용 > /etc/motd)이나 COPY로 파일을 만들고 다시 빌드하세요: "
+                          "h.build('.', tag='recordtest-motd:1.0') (docker build -t recordtest-motd:1.0 .).")
+    assert replay.container_names() == set()
+
+
 @pytest.mark.parametrize(("path", "actual"), [("/etc/motd", "도커를 익히다"), ("/etc/empty", "빈 파일")])
 def test_image_has_file_fails_for_other_text(replay, path, actual):
     replay.load_image("motd_shell")
@@ -210,3 +239,49 @@ def test_image_has_file_fails_for_a_missing_image(replay):
     f = failure(checks.image_has_file, "recordtest-motd:2.0", "/etc/motd")
     assert (f.expected, f.actual) == ("recordtest-motd:2.0", "없음 (같은 저장소에 있는 이름: recordtest-motd:1.0)")
     assert replay.created == []
+
+
+# -- image_pulled -----------------------------------------------------------------------------------
+
+EVENTS = recorded("events")
+REF = EVENTS["ref"]  # 127.0.0.1:PORT/recordtest/pull:1.0
+
+
+def _start():
+    return parse_time(EVENTS["marks"]["start"])
+
+
+def test_image_pulled_passes_for_an_image_deleted_and_then_pulled(replay):
+    replay.load_events("pulled_again")
+    replay.load_image("pulled")
+    assert checks.image_pulled(REF, _start()) is True
+    assert checks.image_pulled(REF, parse_time(EVENTS["marks"]["pushed"])) is True
+
+
+def test_image_pulled_fails_for_a_pull_that_found_the_image_still_here(replay):
+    replay.load_events("pulled_while_here")  # docker pull while both names were still there
+    replay.load_image("pulled")
+    f = failure(checks.image_pulled, REF, _start())
+    assert f.what == f"이미지 '{REF}'은(는) 엔진에서 지운 뒤에 다시 받아야 합니다."
+    assert (f.expected, f.actual) == ("이미지를 지운(Deleted) 뒤 pull", "지운 적 없이 pull (엔진에 이미 있어서 내려받지 않음)")
+    assert "먼저 h.rm(...)" in f.hint and f"h.pull('{REF}')" in f.hint
+
+
+def test_image_pulled_fails_for_a_name_never_pulled(replay):
+    replay.load_events("pushed")  # tagged and pushed: the name is here, but nothing came from the registry
+    replay.load_image("pulled")
+    f = failure(checks.image_pulled, REF, _start())
+    assert f.what == f"이미지 '{REF}'은(는) 이번 실습에서 레지스트리로부터 받은(pull) 것이어야 합니다."
+    assert (f.expected, f.actual) == (f"{REF}을(를) pull한 기록", "pull한 기록 없음")
+
+
+def test_image_pulled_counts_only_pulls_after_the_mark(replay):
+    replay.load_events("pulled_again")
+    replay.load_image("pulled")
+    assert failure(checks.image_pulled, REF, parse_time(EVENTS["marks"]["pulled_again"])).actual == "pull한 기록 없음"
+
+
+def test_image_pulled_fails_first_for_a_missing_image(replay):
+    replay.load_events("deleted")
+    f = failure(checks.image_pulled, REF, _start())
+    assert (f.expected, f.actual) == (REF, "없음")

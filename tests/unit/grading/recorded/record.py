@@ -37,7 +37,8 @@ def container_record(c, made_by: str) -> dict:
         "_made_by": made_by,
         **pick(a, "Id", "Name", "Created", "Image"),
         "State": pick(a["State"], "Status", "Running", "Paused", "Restarting", "ExitCode", "StartedAt", "FinishedAt"),
-        "Config": pick(a["Config"], "Image", "Cmd", "ExposedPorts"),
+        "Config": pick(a["Config"], "Image", "Entrypoint", "Cmd", "ExposedPorts"),
+        "HostConfig": pick(a["HostConfig"], "PublishAllPorts", "PortBindings", "AutoRemove"),
         "NetworkSettings": pick(a["NetworkSettings"], "Ports"),
     }
 
@@ -61,6 +62,57 @@ def archive(api, cid: str, path: str) -> dict:
     return {"stat": stat, "tar_base64": base64.b64encode(b"".join(stream)).decode()}
 
 
+def engine_now(client) -> str:
+    return client.info()["SystemTime"]
+
+
+def stamp(text: str) -> str:
+    """An engine timestamp as the events API's 'seconds.nanoseconds'."""
+    import datetime as dt
+
+    base, _, frac = text.rstrip("Z").partition(".")
+    seconds = int(dt.datetime.fromisoformat(base).replace(tzinfo=dt.timezone.utc).timestamp())
+    return f"{seconds}.{(frac or '0').ljust(9, '0')[:9]}"
+
+
+def record_events(client, work, registry: str, made_containers: list, made_refs: list) -> tuple[dict, dict]:
+    """The engine's event log (``docker events``) around the two things only it can tell: a ``--rm``
+    container that is gone, and an image pulled again after it was deleted (vs. a pull that found it here).
+    Returns the record and the inspect record of the re-pulled image."""
+    api = client.api
+    remote = f"{registry}/recordtest/pull"
+    marks = {"start": engine_now(client)}
+    client.containers.run(BUSYBOX, ["true"], name=PREFIX + "rm", remove=True)
+    marks["rm_gone"] = engine_now(client)
+    work.commit(f"{PREFIX}pull", "1.0", changes=['CMD ["cat", "/etc/motd"]'])
+    made_refs.append(f"{PREFIX}pull:1.0")
+    client.images.get(f"{PREFIX}pull:1.0").tag(remote, "1.0")
+    made_refs.append(f"{remote}:1.0")
+    for line in api.push(remote, "1.0", stream=True, decode=True):
+        if "error" in line:
+            raise RuntimeError(line)
+    marks["pushed"] = engine_now(client)
+    api.pull(remote, "1.0")  # still here: logged as a pull, downloads nothing
+    marks["pulled_while_here"] = engine_now(client)
+    api.remove_image(f"{PREFIX}pull:1.0")
+    api.remove_image(f"{remote}:1.0")  # the last name: the image is deleted
+    marks["deleted"] = engine_now(client)
+    api.pull(remote, "1.0")
+    marks["pulled_again"] = engine_now(client)
+    pulled = image_record(client, f"{remote}:1.0", f"docker push {remote}:1.0; docker pull (still here); "
+                                                   "docker rmi of both names (Deleted); docker pull again")
+    found = client.events(since=stamp(marks["start"]), until=stamp(marks["pulled_again"]), decode=True)
+    keys = ("Type", "Action", "id", "time", "timeNano")
+    events = [{**pick(e, *keys), "Actor": {"ID": e["Actor"]["ID"], "Attributes": pick(e["Actor"]["Attributes"], "name")}}
+              for e in found if e.get("Type") in ("container", "image")
+              and (PREFIX in json.dumps(e) or "recordtest/" in json.dumps(e) or e.get("id") == pulled["Id"])]  # not others' work
+    record = {"_made_by": f"docker run --rm --name recordtest-rm busybox:1.35 true; docker commit recordtest-work "
+                          f"recordtest-pull:1.0; docker tag/push {remote}:1.0; docker pull (still here); docker rmi "
+                          f"recordtest-pull:1.0 {remote}:1.0; docker pull {remote}:1.0",
+              "ref": f"{remote}:1.0", "image_id": pulled["Id"], "marks": marks, "events": events}
+    return record, pulled
+
+
 def write(name: str, data) -> None:
     (HERE / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
@@ -77,7 +129,7 @@ def main() -> None:
         return c
 
     def create(name: str, image: str = BUSYBOX, command=("sleep", "3600"), **kw):
-        c = client.containers.create(image, list(command), name=PREFIX + name, **kw)
+        c = client.containers.create(image, list(command) if command else None, name=PREFIX + name, **kw)
         made_containers.append(c.id)
         return c
 
@@ -156,6 +208,8 @@ def main() -> None:
             images[key] = image_record(client, f"{PREFIX}motd:{tag}", f"{how} recordtest-work recordtest-motd:{tag}")
         user = create("motd-user", f"{PREFIX}motd:1.0", ("true",))
         keep("motd_user", user, "docker create --name recordtest-motd-user recordtest-motd:1.0 true")
+        c = create("motd-default", f"{PREFIX}motd:1.0", None)
+        keep("motd_default", c, "docker create --name recordtest-motd-default recordtest-motd:1.0 (its default command)")
 
         image_id = client.images.get(BUSYBOX).id
         c = create("by-id", image_id[7:19], ("true",))
@@ -194,6 +248,9 @@ def main() -> None:
         with urllib.request.urlopen(req) as resp:
             manifest = json.loads(resp.read())
 
+        events, pulled = record_events(client, work, f"127.0.0.1:{port}", made_containers, made_refs)
+        images["pulled"] = pulled
+
         write("engine", {"_note": "docker version / docker info as recorded; SystemTime is the engine clock",
                          "version": pick(version, "Version", "ApiVersion", "Os", "Arch"),
                          "info": pick(client.info(), "SystemTime", "ServerVersion")})
@@ -207,6 +264,7 @@ def main() -> None:
         write("registry", {"_pushed": "recordtest-motd:1.0 as 127.0.0.1:PORT/recordtest/motd:1.0 to registry:2.8",
                            "local_image_id": images["motd_exec"]["Id"], "tags_list": tags_list,
                            "manifest": pick(manifest, "schemaVersion", "mediaType", "config")})
+        write("events", events)
     finally:
         for cid in reversed(made_containers):
             try:
