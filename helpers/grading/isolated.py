@@ -181,7 +181,9 @@ def make_execute():
             names = free_names(source)
             if not names:
                 return {}
-            code = (f"print({MARKER!r} + __import__('json').dumps({{_n: globals()[_n] for _n in {names!r} "
+            # bytes (what the docker SDK returns) travel as their UTF-8 text, as the checks read them
+            code = (f"print({MARKER!r} + __import__('json').dumps({{_n: (lambda _v: _v.decode('utf-8', 'replace') "
+                    "if isinstance(_v, bytes) else _v)(globals()[_n]) for _n in " + repr(names) + " "
                     "if _n in globals() and isinstance(globals()[_n], (str, bytes, int, float, bool, list, tuple, "
                     "dict, type(None)))}, default=str, ensure_ascii=False))")
             seen: list[str] = []

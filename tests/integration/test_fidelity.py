@@ -72,7 +72,7 @@ def state(engine, registry: str) -> dict:
     if "fid-sleep" in containers:
         probe = engine.containers.get("fid-sleep").exec_run(["test", "-f", "/tmp/made-by-exec"])
         containers["fid-sleep"] += (probe.exit_code,)
-    images = {t: (img.attrs["Config"]["Cmd"], len(img.history()))
+    images = {t: (img.attrs["Config"]["Cmd"], _layers(img))
               for img in engine.images.list() for t in img.tags if t.startswith((f"{PREFIX}/", f"{registry}/{PREFIX}/"))}
     volumes = sorted(v.name for v in engine.volumes.list() if v.name.startswith(PREFIX))
     networks = sorted(n.name for n in engine.networks.list() if n.name.startswith(PREFIX))
@@ -84,6 +84,11 @@ def state(engine, registry: str) -> dict:
     with h.quiet():
         tags = h.registry.tags(f"{PREFIX}/pushed")
     return {"containers": containers, "images": images, "volumes": volumes, "networks": networks, "registry": tags}
+
+
+def _layers(img) -> int:
+    """History entries, without the course's own LABEL steps (bookkeeping the CLI replay does not add)."""
+    return sum(1 for layer in img.history() if "LABEL learn-docker-ko" not in (layer.get("CreatedBy") or ""))
 
 
 def clean(engine) -> None:
