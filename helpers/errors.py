@@ -92,7 +92,7 @@ class NameInUse(CourseError):
 
 class PortInUse(CourseError):
     message = "호스트 포트가 이미 사용 중입니다."
-    hint = "다른 호스트 포트를 고르거나(예: ports={'80/tcp': 8081}), 임의 포트(publish_all=True)를 쓰세요."
+    hint = "다른 호스트 포트를 고르거나(예: ports=\"8081:80\"), 엔진이 고르는 임의 포트(publish_all=True, -P)를 쓰세요."
 
 
 class ContainerRunning(CourseError):

@@ -76,14 +76,45 @@ def execute(name: str, command, *, workdir: str | None = None, user: str | None 
 
 
 @friendly(0)
-def logs(name: str, tail: int | None = None) -> Output:
+def logs(name: str, tail: int | None = None, *, follow: bool = False, seconds: float = 5) -> Output:
     """Return what a container has printed so far. Similar to ``docker logs [--tail N]``.
 
-    Introduced in chapter 02.
+    ``follow=True`` is ``docker logs -f``: new lines are printed as the container writes them, for ``seconds``
+    at most (a cell cannot wait forever the way a terminal's Ctrl-C ends it); returns everything seen.
+    Introduced in chapter 02 (``follow`` in chapter 10).
     """
     c = container(name)
-    echo("logs", ["--tail", str(tail)] if tail else None, name)
-    return Output(c.logs(tail=tail or "all").decode("utf-8", "replace"), container=c.id)
+    echo("logs", "-f" if follow else None, ["--tail", str(tail)] if tail else None, name)
+    if not follow:
+        return Output(c.logs(tail=tail or "all").decode("utf-8", "replace"), container=c.id)
+    return Output(_follow(c, tail, seconds), container=c.id)
+
+
+def _follow(c, tail: int | None, seconds: float) -> str:
+    """Stream the logs, closing the stream from a timer thread after ``seconds`` (the stream blocks on a read)."""
+    import threading
+
+    stream = c.logs(stream=True, follow=True, tail=tail or "all")
+    timer = threading.Timer(seconds, stream.close)
+    timer.start()
+    seen, pending = [], b""
+    try:
+        for chunk in stream:
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                text = line.decode("utf-8", "replace")
+                seen.append(text)
+                say(text)
+    except Exception:  # noqa: BLE001 - closing the stream mid-read ends the loop with a socket error
+        pass
+    finally:
+        timer.cancel()
+    if pending:
+        seen.append(pending.decode("utf-8", "replace"))
+        say(seen[-1])
+    say(f"(-f: {seconds:g}초 동안 따라 보고 멈췄습니다. 터미널에서는 Ctrl-C로 멈춥니다.)")
+    return "\n".join(seen)
 
 
 @friendly(0)

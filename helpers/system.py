@@ -63,7 +63,7 @@ def compose_version() -> Output:
             continue
         if run.returncode == 0:
             return Output(run.stdout.strip(), exit_code=0)
-    return Output("Compose가 설치되어 있지 않습니다 (이 과정의 1~5장에는 필요 없습니다; Docker Desktop에는 들어 있습니다).",
+    return Output("Compose가 설치되어 있지 않습니다 (9장에서 씁니다; Docker Desktop에는 들어 있고, Linux x86-64는 bash tools/setup.sh가 설치합니다).",
                   exit_code=1)
 
 

@@ -5,6 +5,7 @@
 What it holds, all plain copies (jupyter_server follows symlinks out of its root, so no links):
 
     00-start-here.md           the course map, from tools/start-here.md
+    용어집.md                  the glossary, from docs/glossary.md
     01-before-you-begin.ipynb  the chapter notebooks, from notebooks/
     ...
     exercises/02-hello-world/  the learner's own copy of release/02-hello-world/
@@ -29,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ".learn-docker-ko"
 START_PAGE = "00-start-here.md"
+GLOSSARY = "용어집.md"  # the chapters link it by this name (notebooks/용어집.md points at docs/glossary.md)
 
 
 def digest(path: Path) -> str:
@@ -37,7 +39,7 @@ def digest(path: Path) -> str:
 
 def course_files(root: Path = ROOT) -> dict[str, Path]:
     """Workspace path -> course file that the course keeps up to date."""
-    files = {START_PAGE: root / "tools" / "start-here.md"}
+    files = {START_PAGE: root / "tools" / "start-here.md", GLOSSARY: root / "docs" / "glossary.md"}
     for nb in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         files[nb.name] = nb
     return files

@@ -29,6 +29,7 @@ LEARNER_FILES = {
     "05-my-own-image": ["Dockerfile"],
     "06-dockerfile": ["Dockerfile", "Dockerfile.site"],
     "09-compose": ["compose.yaml", ".env"],
+    "11-capstone": ["Dockerfile", "compose.yaml"],
 }
 CODE_STUB = {"python": "# 여기에 답을 쓰고, 아래 raise 줄은 지우세요\nraise NotImplementedError()"}
 TEXT_STUB = "여기에 답을 쓰세요."

@@ -39,6 +39,8 @@ CATALOG: tuple[KitImage, ...] = (
              base="busybox:1.35"),
     KitImage("python:3.11-slim", "Python 3.11 (Debian python3)", "python",
              ("python3", "--version"), "Python 3.11", package="python3"),
+    KitImage("redis:7.0", "Redis 7.0 캐시 (Debian redis-server, 공식 이미지와 같은 /data·6379)", "redis",
+             ("redis-server", "--version"), "v=7.0.", package="redis-server", base="busybox:1.35"),
     KitImage("learn-docker-ko/hello:0.1", "이 과정의 인사 이미지 (책 2장의 hello 이미지 대신)", "hello",
              ("sh", "/hello.sh"), "Hello, Chapter", pull=False, stands_for="giljae/ld_ch02:0.1",
              base="busybox:1.35"),
@@ -47,7 +49,7 @@ CATALOG: tuple[KitImage, ...] = (
 BY_NAME = {k.name: k for k in CATALOG}
 ALIASES = {"alpine": "busybox:1.35", "ubuntu": "debian:bookworm", "busybox": "busybox:1.35",
            "debian": "debian:bookworm", "httpd": "httpd:2.4", "registry": "registry:2.8",
-           "python": "python:3.11-slim", "giljae/ld_ch02": "learn-docker-ko/hello:0.1"}
+           "python": "python:3.11-slim", "redis": "redis:7.0", "giljae/ld_ch02": "learn-docker-ko/hello:0.1"}
 
 
 def names() -> list[str]:

@@ -145,3 +145,47 @@ def test_command_line_kit_status(kit_present):
     lines = run.stdout.splitlines()
     assert lines[0].split()[:2] == ["IMAGE", "출처"]
     assert [line.split()[0] for line in lines[1:]] == kit.names()
+
+
+def test_kit_redis_answers_ping_and_keeps_data_in_data_across_a_restart(kit_present, engine, chapter):
+    """Like the official redis image: redis-server as `redis` on 6379, `--appendonly yes` as arguments,
+    data in the /data volume (still there after a restart), redis-cli from another container by name."""
+    import uuid
+
+    tag = uuid.uuid4().hex[:8]
+    labels = {CHAPTER_LABEL: chapter}
+    net = engine.networks.create(f"itest-redis-net-{tag}", labels=labels)
+    vol = engine.volumes.create(f"itest-redis-data-{tag}", labels=labels)
+    server = engine.containers.run("redis:7.0", ["--appendonly", "yes"], name=f"itest-redis-{tag}", detach=True,
+                                   network=net.name, volumes={vol.name: {"bind": "/data", "mode": "rw"}},
+                                   labels=labels)
+    try:
+        def cli(*args: str) -> str:
+            c = engine.containers.create("redis:7.0", ["redis-cli", "-h", server.name, *args], network=net.name,
+                                         labels=labels)
+            try:  # created and removed by hand: with its anonymous /data volume (run(remove=True) keeps it)
+                c.start()
+                c.wait(timeout=30)
+                return c.logs().decode().strip()
+            finally:
+                c.remove(force=True, v=True)
+
+        deadline = time.monotonic() + 20
+        while server.exec_run(["redis-cli", "ping"]).output.strip() != b"PONG":
+            assert time.monotonic() < deadline, server.logs()[-400:]
+            time.sleep(0.3)
+        assert cli("PING") == "PONG"  # protected mode off without a config file, as upstream builds it
+        assert cli("INCR", "hits") == "1" and cli("INCR", "hits") == "2"
+        top = server.exec_run(["ps", "-o", "user,args"]).output.decode()
+        assert "redis    redis-server *:6379" in top, top
+        assert server.exec_run(["ls", "/data/appendonlydir"]).exit_code == 0
+        server.restart(timeout=10)
+        deadline = time.monotonic() + 20
+        while server.exec_run(["redis-cli", "ping"]).output.strip() != b"PONG":
+            assert time.monotonic() < deadline, server.logs()[-400:]
+            time.sleep(0.3)
+        assert server.exec_run(["redis-cli", "GET", "hits"]).output.strip() == b"2"
+    finally:
+        server.remove(force=True, v=True)
+        net.remove()
+        vol.remove(force=True)

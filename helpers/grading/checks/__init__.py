@@ -3,13 +3,14 @@
 Every check reads the engine by name, tag, state, ports, Cmd and files (never by the course's
 labels), so it grades the same whether the learner used ``helpers``, the plain docker SDK or the
 ``docker`` CLI. Grouped by what they read: ``containers``, ``images``, ``registry``, ``answers``,
-``volumes``, ``networks``, ``dockerfile``.
+``volumes``, ``networks``, ``dockerfile``, ``compose``, ``operating``, ``capstone``.
 """
 
 from ..clock import engine_time, parse_time
 from ..exercise import Run, clear, start
 from .answers import answer, defined, output_contains, seal, value_type
 from .base import CheckFailed, fail, made_in_this_run
+from .capstone import compose_image_healthcheck, compose_non_root, compose_redis_appendonly, compose_redis_counter
 from .compose import (
     compose_built,
     compose_counter,
@@ -48,6 +49,14 @@ from .dockerfile import (
 )
 from .images import image_absent, image_cmd, image_exists, image_has_file, image_id, image_pulled
 from .networks import answers_http, name_resolves, network_exists, no_network, on_network, published_on
+from .operating import (
+    caps_dropped,
+    container_healthy,
+    read_only_rootfs,
+    restart_policy,
+    restarted_by_engine,
+    run_by_digest,
+)
 from .registry import registry_has
 from .volumes import archive_has_file, container_mount, volume_absent, volume_exists, volume_has_file
 
@@ -64,3 +73,6 @@ __all__ += ["container_user_not_root", "http_ok", "image_based_on", "image_env",
 __all__ += ["compose_built", "compose_counter", "compose_depends_on", "compose_env", "compose_healthy", "compose_network",
             "compose_project_down", "compose_published", "compose_recreated", "compose_service_running", "compose_volume",
             "number_in", "page_contains"]
+__all__ += ["caps_dropped", "container_healthy", "read_only_rootfs", "restart_policy", "restarted_by_engine",
+            "run_by_digest"]
+__all__ += ["compose_image_healthcheck", "compose_non_root", "compose_redis_appendonly", "compose_redis_counter"]

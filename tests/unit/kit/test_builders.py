@@ -14,7 +14,8 @@ def test_missing_and_status_with_one_list_call(fake, monkeypatch):
     real = fake.api.images
     monkeypatch.setattr(fake.api, "images", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
     assert kit.missing(["busybox:1.35", "httpd:2.4"]) == []
-    assert kit.missing() == ["debian:bookworm", "registry:2.8", "python:3.11-slim", "learn-docker-ko/hello:0.1"]
+    assert kit.missing() == ["debian:bookworm", "registry:2.8", "python:3.11-slim", "redis:7.0",
+                            "learn-docker-ko/hello:0.1"]
     assert len(calls) == 2  # one list call per warm check
     rows = kit.status().rows
     assert [r[0] for r in rows] == kit.names()

@@ -17,6 +17,8 @@ from helpers import kit
     ("httpd:latest", "httpd:2.4"),
     ("busybox", "busybox:1.35"),
     ("python", "python:3.11-slim"),
+    ("redis", "redis:7.0"),
+    ("redis:7.2", "redis:7.0"),
     ("giljae/ld_ch02:0.1", "learn-docker-ko/hello:0.1"),
 ])
 def test_hint_for_book_images_points_at_the_kit_image(ref, kit_name):
@@ -36,7 +38,7 @@ def test_hint_for_anything_else_suggests_pull():
 def test_catalog_names_tags_and_aliases_are_consistent():
     names = kit.names()
     assert names == ["debian:bookworm", "busybox:1.35", "httpd:2.4", "registry:2.8", "python:3.11-slim",
-                     "learn-docker-ko/hello:0.1"]
+                     "redis:7.0", "learn-docker-ko/hello:0.1"]
     assert set(kit.ALIASES.values()) <= set(names)
     for k in kit.CATALOG:
         assert ":" in k.name and k.check and k.expect
