@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import ledger
 from ._state import CHAPTER_LABEL
-from .compose import forget_projects, project_objects, recorded_projects
+from .compose_projects import forget_projects, project_objects, recorded_projects
 from .connection import client, friendly
 from .display import say
 from .kit.catalog import BY_NAME as KIT_NAMES

