@@ -178,6 +178,7 @@ def test_workspace_holds_chapters_exercises_and_start_page_and_keeps_the_learner
     for name in chapters + [f"exercises/{n}/" for n in exercises]:
         assert name in start, f"the start page does not link {name}"
     assert "Validate" in start and "제출" in start
+    assert (ws / "용어집.md").read_bytes() == (ROOT / "docs" / "glossary.md").read_bytes()  # the chapters link it
 
     files = [p for p in ws.rglob("*") if ".learn-docker-ko" not in p.parts]
     assert not [p for p in files if p.is_symlink()], "jupyter_server follows symlinks out of its root: copy"
@@ -189,7 +190,8 @@ def test_workspace_holds_chapters_exercises_and_start_page_and_keeps_the_learner
     (ws / "exercises" / exercises[0] / "Dockerfile").write_text("FROM debian:bookworm\n", encoding="utf-8")
     (ws / chapters[0]).write_text("learner's notes", encoding="utf-8")
     fake_root = tmp_path / "course"
-    shutil.copytree(ROOT / "notebooks", fake_root / "notebooks")
+    shutil.copytree(ROOT / "notebooks", fake_root / "notebooks", symlinks=True)
+    shutil.copytree(ROOT / "docs", fake_root / "docs")
     shutil.copytree(ROOT / "release", fake_root / "release")
     shutil.copytree(ROOT / "tools", fake_root / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     for name in chapters[:2]:
