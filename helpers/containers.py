@@ -165,18 +165,25 @@ def create(image: str, command=None, *, name: str | None = None, ports=None, pub
     (``replace=True`` removes the course's old container of that name first, as ``docker rm -f``).
     Introduced in chapter 02.
     """
-    argv = argv_of(command)
-    sdk_options(kwargs)
-    if replace and name:
-        _replace(name)
-    if "volumes" in kwargs:
-        kwargs["volumes"] = _mounts(kwargs["volumes"])[0]
+    argv = _prepare(command, name, replace, kwargs)
     container_command("create", image, argv, name=name, interactive=interactive, publish_all=publish_all,
                       ports=ports, **_echoed(kwargs)).echo()
     image_or_pull(image)
     _prepare_mounts(kwargs, chapter)
     return _create(image, argv, name, ports=_ports.to_sdk(ports), publish_all_ports=publish_all, tty=interactive,
                    stdin_open=interactive, labels={**labels(chapter), **kwargs.pop("labels", {})}, **kwargs)
+
+
+def _prepare(command, name: str | None, replace: bool, kwargs: dict) -> list[str] | None:
+    """What ``run`` and ``create`` do before the line: the argv, the SDK's own option names, ``replace``,
+    and mounts in docker-py's form (``kwargs`` is updated in place)."""
+    argv = argv_of(command)
+    sdk_options(kwargs)
+    if replace and name:
+        _replace(name)
+    if "volumes" in kwargs:
+        kwargs["volumes"] = _mounts(kwargs["volumes"])[0]
+    return argv
 
 
 def _echoed(kwargs: dict) -> dict:
@@ -257,12 +264,7 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
     ``replace=True`` removes the course's old container of that name first (``docker rm -f``).
     Introduced in chapter 02.
     """
-    argv = argv_of(command)
-    sdk_options(kwargs)
-    if replace and name:
-        _replace(name)
-    if "volumes" in kwargs:
-        kwargs["volumes"] = _mounts(kwargs["volumes"])[0]
+    argv = _prepare(command, name, replace, kwargs)
     container_command("run", image, argv, name=name, detach=detach or interactive, interactive=interactive, rm=rm,
                       publish_all=publish_all, ports=ports, environment=environment, **_echoed(kwargs)).echo()
     image_or_pull(image)

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 import time
-import urllib.error
-import urllib.request
 
 from ...connection import client
 from ..clock import clock
-from .base import as_text, fail, moment, plain, read_file, show_value, status_text
+from .base import as_text, fail, get_page, moment, plain, read_file, show_value, status_text
 
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
@@ -280,21 +278,8 @@ def compose_project_down(project: str, *, volumes: list[str] = (), since=None) -
 def page_contains(url: str, text: str, *, timeout: float = 10) -> str:
     """``url`` answers (retrying while the service starts, ``timeout`` s at most) with a page containing ``text``;
     returns the page."""
-    deadline = time.monotonic() + timeout
-    last = ""
-    body = None
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=3) as resp:
-                body = resp.read().decode("utf-8", "replace")
-                break
-        except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", "replace")
-            break
-        except (urllib.error.URLError, OSError) as exc:
-            last = str(getattr(exc, "reason", exc))
-            time.sleep(0.3)
-    if body is None:
+    status, body, last = get_page(url, timeout)
+    if status is None:
         fail(f"{url}이(가) 응답해야 합니다.", "웹 페이지", f"응답 없음 ({show_value(last)})",
              "h.compose_ps()로 web이 실행 중인지, PORTS에 그 주소가 있는지 보세요.")
     if text not in body:

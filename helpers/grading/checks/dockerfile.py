@@ -8,15 +8,12 @@ that is how the learner made the image.
 from __future__ import annotations
 
 import posixpath
-import time
-import urllib.error
-import urllib.request
 
 from ..._state import labels
 from ...connection import client
 from ...containers import throwaway
 from ...display import state_ko
-from .base import fail, need_container, need_image, read_file, show_value, status_text
+from .base import fail, get_page, need_container, need_image, read_file, show_value, status_text
 
 
 def _rebuild(ref: str) -> str:
@@ -124,23 +121,7 @@ def container_user_not_root(name: str) -> int:
 def http_ok(url: str, contains: str | None = None, *, timeout: float = 10) -> str:
     """``url`` answers HTTP 200 (within ``timeout`` seconds, while the server starts), and its page
     holds ``contains`` if given. Returns the page. Like ``curl``; proxies in the environment are not used."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout
-    status, body, problem = None, "", ""
-    while True:
-        try:
-            with opener.open(url, timeout=min(3.0, max(0.5, deadline - time.monotonic()))) as resp:
-                status, body = resp.status, resp.read().decode("utf-8", "replace")
-            break
-        except urllib.error.HTTPError as exc:  # the server answered, with an error page
-            status, body = exc.code, exc.read().decode("utf-8", "replace")
-            break
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            problem = "연결이 거부됨" if isinstance(reason, ConnectionRefusedError) else show_value(str(reason), 60)
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(0.3)
+    status, body, problem = get_page(url, timeout)
     if status is None:
         fail(f"{url} 이(가) HTTP로 응답해야 합니다.", "HTTP 200 응답", f"응답 없음 ({problem})",
              "컨테이너가 실행 중인지(h.ps()), 포트를 -p 호스트:컨테이너 순서로 게시했는지(h.port(이름)), "

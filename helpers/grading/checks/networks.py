@@ -9,14 +9,11 @@ same whether the learner used the helpers, the plain SDK or ``!docker``.
 from __future__ import annotations
 
 import re
-import time
-import urllib.error
-import urllib.request
 
 from ...connection import client
 from ...display import state_ko
 from ..clock import clock, parse_time
-from .base import as_text, fail, moment, need_container, show_value, status_text
+from .base import as_text, fail, get_page, moment, need_container, show_value, status_text
 from .containers import port_published
 
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
@@ -180,19 +177,8 @@ def name_resolves(container: str, name: str, value=None, *, what: str = "lookup"
 def answers_http(url: str, contains: str | None = None, *, timeout: float = 5.0) -> str:
     """A GET of ``url`` (asked again by the check, from where the notebook runs) answers, with ``contains`` in
     its body when given. Returns the body."""
-    deadline = time.monotonic() + timeout
-    body, last = None, ""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # a proxy in the environment must not answer
-    while body is None and time.monotonic() < deadline:
-        try:
-            with opener.open(url, timeout=2) as resp:
-                body = resp.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", "replace")
-        except (urllib.error.URLError, OSError) as exc:
-            last = str(getattr(exc, "reason", exc))
-            time.sleep(0.2)
-    if body is None:
+    status, body, last = get_page(url, timeout)
+    if status is None:
         fail(f"{url} 에서 응답이 와야 합니다 (채점기가 지금 다시 요청함).", "응답", f"응답 없음 ({last})",
              "컨테이너가 실행 중인지, 포트가 그 주소에 게시되어 있는지 h.ps()와 h.port(이름)로 확인하세요.")
     if contains is not None and contains not in body:
