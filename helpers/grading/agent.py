@@ -64,6 +64,11 @@ class Agent:
                 for _event in api.load_image(data):
                     pass
         keep = set(self.kit_ids.values())
+        for img in api.images():  # other names on kit images (a pull of a kit image from the registry, a tag)
+            for tag in img.get("RepoTags") or []:
+                if img["Id"] in keep and tag not in self.kit_ids:
+                    with contextlib.suppress(de.APIError):
+                        api.remove_image(tag)
         for _ in range(3):  # children before parents
             extra = [img["Id"] for img in api.images(all=True) if img["Id"] not in keep]
             if not extra:

@@ -71,7 +71,7 @@ def state(engine, registry: str) -> dict:
                               c.attrs["Config"]["Cmd"])
     if "fid-sleep" in containers:
         probe = engine.containers.get("fid-sleep").exec_run(["test", "-f", "/tmp/made-by-exec"])
-        containers["fid-sleep"] += (probe.exit_code,)
+        assert probe.exit_code == 0, "h.exec / docker exec made the file"
     images = {t: (img.attrs["Config"]["Cmd"], _layers(img))
               for img in engine.images.list() for t in img.tags if t.startswith((f"{PREFIX}/", f"{registry}/{PREFIX}/"))}
     volumes = sorted(v.name for v in engine.volumes.list() if v.name.startswith(PREFIX))
@@ -138,5 +138,5 @@ def test_every_echoed_line_typed_into_the_cli_does_the_same(engine, tmp_path, ca
     finally:
         clean(engine)
     assert by_cli == by_helpers
-    assert by_helpers["containers"]["fid-sleep"][-1] == 0 and by_helpers["registry"] == ["1"]
+    assert by_helpers["registry"] == ["1"]
     assert {"fid/committed:1", "fid/built:1", f"{registry}/{PREFIX}/pushed:1"} <= set(by_helpers["images"])
