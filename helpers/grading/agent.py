@@ -28,9 +28,11 @@ DEFAULT_NETWORKS = {"bridge", "host", "none"}
 
 class Agent:
     def __init__(self, archive: Path, worker_uid: int):
-        import helpers as h
+        import importlib
 
-        self.h = h
+        # The instructor's test cells call `h.checks...`, `h.registry...`: this separate process (its own entry
+        # point, never imported by the package) hands them the whole package under that name.
+        self.h = importlib.import_module(__package__.split(".")[0])
         self.archive = archive
         self.worker_uid = worker_uid
         self.kit_ids = json.loads(archive.with_suffix(".ids.json").read_text())

@@ -7,8 +7,9 @@ from .base import fail, need_image
 
 
 def registry_has(repo: str, tag: str, image: str | None = None) -> bool:
-    """The course registry holds ``repo:tag`` (and, when ``image`` is given, that very image:
-    its config digest equals the local image's id, so an old push does not count)."""
+    """The course registry holds ``repo:tag`` (and, when ``image`` is given, that very image, so an old push
+    does not count: on the classic image store the local ID is the pushed config digest, on the containerd
+    store it is the pushed manifest's digest — see ``helpers.kit.registry.same_image``)."""
     prefix = course_registry.address() + "/"
     repo = repo[len(prefix):] if repo.startswith(prefix) else repo
     if not course_registry.running():
@@ -22,10 +23,11 @@ def registry_has(repo: str, tag: str, image: str | None = None) -> bool:
              f"`h.push('{prefix}{repo}:{tag}')`.")
     if image is not None:
         local = need_image(image)
-        remote = course_registry.manifest_config(repo, tag)
-        if remote != local.id:
+        remote = course_registry.manifest(repo, tag)
+        if not course_registry.same_image(local.attrs, remote):  # by ID on both image stores
+            held = (remote or {}).get("config") or (remote or {}).get("digest") or "?"
             fail(f"레지스트리의 {repo}:{tag}은(는) 이번에 만든 이미지 '{image}'(이)어야 합니다.",
-                 local.id.replace("sha256:", "")[:12], (remote or "?").replace("sha256:", "")[:12] + " (다른 이미지)",
+                 local.id.replace("sha256:", "")[:12], held.replace("sha256:", "")[:12] + " (다른 이미지)",
                  "예전에 올린 이미지가 남아 있습니다. 지금 이미지에 태그를 붙여 다시 push 하세요.")
     return True
 

@@ -40,11 +40,16 @@ class FakeRegistry:
         self.asked.append(("manifest_config", repository, tag))
         return self.repos.get(repository, {}).get(tag)
 
+    def manifest(self, repository: str, tag: str) -> dict | None:
+        self.asked.append(("manifest", repository, tag))
+        config = self.repos.get(repository, {}).get(tag)
+        return {"digest": "sha256:" + "d" * 64, "config": config, "manifests": []} if config else None
+
 
 @pytest.fixture
 def registry(monkeypatch) -> FakeRegistry:
     fake = FakeRegistry()
-    for verb in ("running", "tags", "manifest_config"):
+    for verb in ("running", "tags", "manifest_config", "manifest"):
         # where the check looks them up (checks/registry.py imports helpers.kit.registry as course_registry)
         monkeypatch.setattr(registry_checks.course_registry, verb, getattr(fake, verb))
     return fake
@@ -85,7 +90,7 @@ def test_registry_has_drops_the_address_of_another_port(replay, registry, monkey
 def test_registry_has_passes_when_the_pushed_image_is_the_local_one(replay, registry):
     replay.load_image("motd_exec")
     assert registry_checks.registry_has("recordtest/motd", "1.0", image="recordtest-motd:1.0") is True
-    assert ("manifest_config", "recordtest/motd", "1.0") in registry.asked
+    assert ("manifest", "recordtest/motd", "1.0") in registry.asked
 
 
 def test_registry_has_fails_when_the_registry_is_down(replay, registry):
