@@ -30,20 +30,22 @@ def networks() -> Table:
 def network_create(name: str, driver: str = "bridge", chapter: str | None = None):
     """Create a labelled network (a user-defined bridge by default). Similar to ``docker network create``.
 
-    Run twice, the course's own network of that name is replaced (a learner's own one is Docker's conflict).
+    Run twice, the course's own network of that name is replaced, and the ``docker network rm`` that does it is
+    shown (a learner's own one is Docker's conflict).
     Introduced in chapter 01.
     """
     import docker.errors as de
 
-    echo("network", "create", ["--driver", driver] if driver != "bridge" else None, name)
     for old in client().networks.list(names=[name], filters={"label": list(labels(chapter))[0]}):
         if old.name == name:  # the engine's name filter matches substrings
-            try:  # a cell run twice: replace the course's own network of that name
+            try:  # a cell run twice: replace the course's own network of that name, showing the rm it runs
+                echo("network", "rm", name)
                 _remove(old.id, name)
             except errors.NetworkInUse as err:
                 err.message = (f"이 과정이 전에 만든 네트워크 '{name}'을(를) 새로 만들려고 지우려 했지만, 실행 중인 컨테이너 "
                                f"{', '.join(_running_on(name))}이(가) 연결되어 있어서 지우지 못했습니다.")
                 raise
+    echo("network", "create", ["--driver", driver] if driver != "bridge" else None, name)
     try:
         return client().networks.create(name, driver=driver, labels=labels(chapter), check_duplicate=True)
     except de.APIError as exc:

@@ -26,6 +26,7 @@ def test_network_create_is_labelled_and_replaced_when_run_twice(engine, chapter,
     first = h.network_create("itest-net")
     assert capsys.readouterr().out.splitlines() == ["$ docker network create itest-net"]
     second = h.network_create("itest-net")
+    assert capsys.readouterr().out.splitlines() == ["$ docker network rm itest-net", "$ docker network create itest-net"]
     assert second.id != first.id
     same_name = [n for n in engine.networks.list(names=["itest-net"]) if n.name == "itest-net"]
     assert [n.id for n in same_name] == [second.id]

@@ -25,7 +25,8 @@ def test_networks_lists_the_engines_three_and_the_course_ones(fake, capsys):
 def test_network_create_is_labelled_and_replaces_the_course_network_of_that_name(fake, capsys):
     first = h.network_create("app-net", chapter="08")
     second = h.network_create("app-net", chapter="08")
-    assert printed(capsys) == ["$ docker network create app-net"] * 2
+    assert printed(capsys) == ["$ docker network create app-net", "$ docker network rm app-net",
+                               "$ docker network create app-net"]
     assert first.id != second.id and [n["Name"] for n in fake.api.networks()].count("app-net") == 1
     assert fake.api.inspect_network("app-net")["Labels"] == {CHAPTER_LABEL: "08"}
     h.network_create("overlay-net", driver="overlay")
