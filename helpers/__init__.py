@@ -33,7 +33,7 @@ from .containers import (
 from .display import Output, Table, expect_error, quiet, show_error
 from .errors import CourseError
 from .images import build, commit, history, image, images, login, pull, push, rmi, search, tag
-from .inspecting import attach, diff, exec, execute, logs, port, ps
+from .inspecting import attach, cp, diff, exec, execute, logs, port, ps
 from .kit import registry
 from .networks import network_connect, network_create, network_disconnect, network_inspect, network_rm, networks
 from .operating import events, inspect, stats, system_df, top, update
@@ -60,6 +60,7 @@ __all__ = [
     "volume_inspect", "volume_rm", "volumes", "wait_for",
 ]
 __all__ += ["events", "inspect", "stats", "system_df", "top", "update"]
+__all__ += ["cp"]
 
 
 _LAZY = {"widgets": "helpers.widgets", "charts": "helpers.widgets.charts", "grading": "helpers.grading",

@@ -110,9 +110,25 @@ def container_command(verb: str, image: str, argv: list[str] | None = None, *, n
     cmd.add_simple_arg("--network", network).add_simple_arg("-w", working_dir).add_simple_arg("-u", user)
     cmd.add_args(_operating_flags(restart_policy, mem_limit, memswap_limit, nano_cpus, pids_limit, read_only,
                                   cap_drop, cap_add, healthcheck))
+    entrypoint, argv = split_entrypoint(entrypoint, argv)
     if entrypoint is not None:
-        cmd.add_args(f"--entrypoint={' '.join(entrypoint) if isinstance(entrypoint, list) else entrypoint}")
+        cmd += ["--entrypoint", entrypoint[0]]
     return cmd.add_args(image, argv)
+
+
+def split_entrypoint(entrypoint, argv: list[str] | None) -> tuple[list[str] | None, list[str] | None]:
+    """The CLI's ``--entrypoint`` takes one program: ``["sh", "-c"]`` (or ``"sh -c"``, which docker-py splits the
+    same way) becomes entrypoint ``["sh"]`` with ``-c`` in front of the arguments, so the echoed
+    ``--entrypoint sh IMAGE -c ...`` makes exactly the container the SDK makes. ``""`` or ``[]`` is the CLI's
+    ``--entrypoint ""`` (no entrypoint at all: ``[""]`` to the engine). ``None`` leaves the image's.
+    """
+    if entrypoint is None:
+        return None, argv
+    parts = shlex.split(entrypoint) if isinstance(entrypoint, str) else [str(p) for p in entrypoint]
+    if not parts or parts == [""]:
+        return [""], argv
+    rest = parts[1:]
+    return parts[:1], (rest + list(argv or [])) if rest else argv
 
 
 # -- chapter 10: restart policy, limits, hardening, healthcheck -----------------------------------------------

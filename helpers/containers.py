@@ -15,7 +15,7 @@ import time
 from . import errors
 from . import ports as _ports
 from ._state import CHAPTER_LABEL, labels
-from .command import container_command, echo, sdk_options
+from .command import container_command, echo, sdk_options, split_entrypoint
 from .connection import client, friendly
 from .display import Output, say
 
@@ -179,6 +179,8 @@ def _prepare(command, name: str | None, replace: bool, kwargs: dict) -> list[str
     and mounts in docker-py's form (``kwargs`` is updated in place)."""
     argv = argv_of(command)
     sdk_options(kwargs)
+    if kwargs.get("entrypoint") is not None:  # one program after --entrypoint, the rest in front of the arguments
+        kwargs["entrypoint"], argv = split_entrypoint(kwargs["entrypoint"], argv)
     if replace and name:
         _replace(name)
     if "volumes" in kwargs:
@@ -259,6 +261,8 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
     - chapter 10: ``restart="on-failure:3"`` (``--restart``), ``memory="64m"`` (``--memory``), ``cpus=0.5``
       (``--cpus``), ``pids_limit=``, ``read_only=True`` (``--read-only``), ``cap_drop=["ALL"]``, ``cap_add=``,
       ``healthcheck={"test": "wget -q -O- http://127.0.0.1/", "interval": "1s", "retries": 3}`` (``--health-*``).
+    - chapter 12: ``entrypoint="sh"`` is ``--entrypoint sh`` (look inside an image whose program will not start). The
+      CLI takes one program there, so ``entrypoint=["sh", "-c"]`` is shown and run as ``--entrypoint sh IMAGE -c ...``.
 
     Like the CLI, a missing image is pulled first and a name already taken is Docker's conflict;
     ``replace=True`` removes the course's old container of that name first (``docker rm -f``).

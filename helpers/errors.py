@@ -126,6 +126,11 @@ class InvalidMount(CourseError):
             "쓰세요 (예: str(Path('site').resolve())). 컨테이너 쪽 경로도 /로 시작해야 합니다.")
 
 
+class PathNotFound(CourseError):
+    message = "그 경로가 없습니다."
+    hint = "컨테이너 안의 경로는 절대 경로(/로 시작)로 쓰세요. 멈춘 컨테이너라면 `h.cp`로 부모 폴더를 통째로 꺼내 보세요."
+
+
 class ContainerTimeout(CourseError):
     message = "컨테이너가 제한 시간 안에 끝나지 않았습니다."
     hint = "계속 실행되는 프로그램(웹 서버, 셸)은 `detach=True`로 백그라운드에서 실행하세요."

@@ -1,19 +1,23 @@
-"""Looking at containers: ps, port, logs, attach, exec, diff.
+"""Looking at containers: ps, port, logs, attach, exec, diff, cp.
 
 Each shows its ``docker ...`` line first and returns SDK objects or plain data. Introduced in chapters 02-03
-(``diff`` in chapter 07).
+(``diff`` in chapter 07, ``cp`` in chapter 12).
 """
 
 from __future__ import annotations
 
+import io
+import posixpath
 import re
+import tarfile
+from pathlib import Path
 
 from . import errors
 from . import ports as _ports
 from .command import echo
 from .connection import client, friendly
 from .containers import argv_of, container
-from .display import Output, Table, ago, say
+from .display import Output, Table, ago, human_size, say
 
 
 def _sparse_to_full(attrs: dict) -> dict:
@@ -203,6 +207,100 @@ def diff(name: str) -> Changes:
     c = container(name)
     echo("diff", name)
     return Changes((_CHANGE_KINDS.get(ch.get("Kind"), "?"), ch.get("Path", "")) for ch in client().api.diff(c.id) or [])
+
+
+def _split_cp(spec: str) -> tuple[str | None, str]:
+    """``"web:/etc/app.conf"`` -> ``("web", "/etc/app.conf")``; a host path (``./x``, ``/x``, ``C:\\x``) -> ``(None, path)``."""
+    name, sep, path = str(spec).partition(":")
+    if not sep or not name or name.startswith((".", "/", "~")) or "/" in name or len(name) == 1:
+        return None, str(spec)
+    return name, path
+
+
+@friendly(None)
+def cp(source: str, dest: str) -> Path | str:
+    """Copy a file or folder out of a container, or into one; the container may be stopped. Similar to
+    ``docker cp NAME:/path ./dest`` (out) and ``docker cp ./file NAME:/path`` (in).
+
+    As the CLI does: an existing folder as ``dest`` receives the copy under its own name; otherwise the copy is
+    written as ``dest`` (its parent folder must exist). A stopped or restarting container has its files all the
+    same, which is why this is how to read the config or log file of a container that will not stay up.
+    Returns the host path written (out) or the container path (in). Introduced in chapter 12.
+
+    Raises:
+        ContainerNotFound: no container of that name.
+        PathNotFound: the path is not in the container (out) or not on this computer (in).
+        CourseError: neither or both sides name a container (``NAME:/path``).
+    """
+    src_name, src_path = _split_cp(source)
+    dst_name, dst_path = _split_cp(dest)
+    if (src_name is None) == (dst_name is None):
+        echo("cp", source, dest)
+        raise errors.CourseError("docker cp는 한쪽만 컨테이너여야 합니다 (컨테이너 쪽은 `이름:/경로`).",
+                                 hint="꺼내기: h.cp('web:/etc/app.conf', './app.conf'), "
+                                      "넣기: h.cp('./app.conf', 'web:/etc/app.conf').")
+    if src_name is not None:
+        return _copy_out(container(src_name), src_name, src_path, dst_path, source, dest)
+    return _copy_in(container(dst_name), dst_name, src_path, dst_path, source, dest)
+
+
+def _copy_out(c, name: str, path: str, dest: str, source: str, shown: str) -> Path:
+    import docker.errors as de
+
+    echo("cp", source, shown)
+    try:
+        stream, stat = client().api.get_archive(c.id, path)
+    except de.NotFound:
+        raise errors.PathNotFound(f"컨테이너 '{name}' 안에 {path}이(가) 없습니다.") from None
+    data = b"".join(stream)
+    target = Path(dest).expanduser()
+    if target.is_dir():
+        folder, rename = target, None
+    else:
+        folder, rename = target.parent, target.name
+        if not folder.is_dir():
+            raise errors.PathNotFound(f"이 컴퓨터에 폴더 {folder}이(가) 없습니다.", hint="먼저 폴더를 만드세요 (mkdir).")
+    top = stat.get("name") or posixpath.basename(path.rstrip("/")) or "."
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        members = tar.getmembers()
+        for m in members:  # the archive's top entry is the path's own name: rename it as the CLI does
+            if rename and (m.name == top or m.name.startswith(top + "/")):
+                m.name = rename + m.name[len(top):]
+        safe = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}  # no absolute paths, nothing outside folder
+        tar.extractall(folder, members=members, **safe)
+    written = (folder / (rename or top)).resolve()
+    say(f"Successfully copied {human_size(sum(m.size for m in members))} to {written}")
+    return written
+
+
+def _copy_in(c, name: str, src: str, path: str, source: str, shown: str) -> str:
+    import docker.errors as de
+
+    echo("cp", source, shown)
+    local = Path(src).expanduser()
+    if not local.exists():
+        raise errors.PathNotFound(f"이 컴퓨터에 {src}이(가) 없습니다.", hint="경로와 현재 폴더(os.getcwd())를 확인하세요.")
+    into_dir = path.endswith("/")
+    if not into_dir:
+        try:  # an existing folder in the container receives the copy under its own name (the CLI's rule)
+            stream, stat = client().api.get_archive(c.id, path)
+            stream.close()
+            into_dir = bool(int(stat.get("mode", 0)) & (1 << 31))
+        except de.NotFound:
+            into_dir = False
+    folder, arcname = (path.rstrip("/") or "/", local.name) if into_dir else (posixpath.dirname(path) or "/",
+                                                                            posixpath.basename(path))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        tar.add(str(local), arcname=arcname)
+    try:
+        client().api.put_archive(c.id, folder, buf.getvalue())
+    except de.NotFound:
+        raise errors.PathNotFound(f"컨테이너 '{name}' 안에 폴더 {folder}이(가) 없습니다.") from None
+    written = posixpath.join(folder, arcname)
+    size = sum(f.stat().st_size for f in [local, *local.rglob("*")] if f.is_file())
+    say(f"Successfully copied {human_size(size)} to {name}:{written}")
+    return written
 
 
 exec = execute  # noqa: A001 - the docker verb; `h.exec(...)` reads like `docker exec`

@@ -412,3 +412,10 @@ def test_diff_lists_the_writable_layer_but_not_the_volume(engine, capsys):
     assert "/data/itest" not in changes.paths()  # written to the volume, not to the container's layer
     with h.quiet():
         h.rm("itest-diff")
+
+
+def test_entrypoint_sh_looks_inside_the_image(capsys):
+    out = h.run("busybox:1.35", ["-c", "echo inside; exit 4"], entrypoint="sh", rm=True)
+    assert capsys.readouterr().out.splitlines()[0] == \
+        "$ docker run --rm --entrypoint sh busybox:1.35 -c 'echo inside; exit 4'"
+    assert out == "inside\n" and out.exit_code == 4

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import itertools
 import shlex
+import tarfile
 import time
 from collections.abc import Callable, Iterator
 
@@ -578,6 +580,30 @@ class FakeAPI:
     def exec_inspect(self, exec_id: str) -> dict:
         return {"ExitCode": self._execs[exec_id][2], "Running": False}
 
+    # -- files (docker cp) ---------------------------------------------------------------------------
+    def get_archive(self, container: str, path: str, **_kw):
+        """The container's file ``path`` from ``fake.files[(name, path)]`` as the engine's tar stream and stat."""
+        c = self.fake.containers.get(container)
+        if (c.name, path) not in self.fake.files:
+            raise de.NotFound("404 Client Error: Not Found", explanation=f"Could not find the file {path} in container")
+        data = self.fake.files[(c.name, path)]
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        return iter([buf.getvalue()]), {"name": name, "size": len(data), "mode": 0o644}
+
+    def put_archive(self, container: str, path: str, data: bytes) -> bool:
+        c = self.fake.containers.get(container)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            for m in tar.getmembers():
+                if m.isfile():
+                    self.fake.files[(c.name, f"{path.rstrip('/')}/{m.name}")] = tar.extractfile(m).read()
+        self.fake.calls.append(("put_archive", c.name, path))
+        return True
+
     # -- streams -------------------------------------------------------------------------------
     def pull(self, repository: str, tag: str | None = None, stream: bool = False, decode: bool = False, **_kw):
         self.fake.calls.append(("pull", f"{repository}:{tag}"))
@@ -620,6 +646,7 @@ class FakeClient:
         self.created: list[dict] = []
         self.outputs: dict[str, tuple[bytes, int]] = {}  # container command -> (logs, exit code)
         self.exec_results: dict[str, tuple] = {}  # exec command -> (stdout, stderr, exit code)
+        self.files: dict[tuple[str, str], bytes] = {}  # (container name, path) -> a file's bytes (docker cp)
         self.pull_result: list[dict] | Exception = [{"status": "Status: Downloaded newer image"}]
         self.push_events: list[dict] = []
         self.build_events: list[dict] = [{"stream": "Step 1/1 : FROM busybox:1.35\n"}]

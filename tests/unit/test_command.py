@@ -38,7 +38,7 @@ def test_container_command_spells_every_option_the_course_uses():
                             volumes={"/srv": {"bind": "/data", "mode": "ro"}}, network="net", working_dir="/w",
                             entrypoint=["sh", "-c"], user="1000")
     assert cmd.line() == ("$ docker run -d --rm --name web -p 127.0.0.1:8080:80 -e A=1 -v /srv:/data:ro "
-                          "--network net -w /w -u 1000 --entrypoint='sh -c' httpd:2.4 httpd-foreground")
+                          "--network net -w /w -u 1000 --entrypoint sh httpd:2.4 -c httpd-foreground")
     assert container_command("create", "busybox:1.35", interactive=True, publish_all=True).line() == \
         "$ docker create -it -P busybox:1.35"
 
@@ -52,3 +52,17 @@ def test_container_command_spells_volumes_both_ways_and_tmpfs():
                           "--tmpfs /cache:size=64m busybox:1.35 ls")
     listed = container_command("run", "busybox:1.35", volumes=["data:/data:ro"], tmpfs=["/scratch"])
     assert listed.line() == "$ docker run -v data:/data:ro --tmpfs /scratch busybox:1.35"
+
+
+def test_entrypoint_is_one_program_and_the_rest_goes_in_front_of_the_arguments():
+    # docker run --entrypoint takes one program: what follows the image is the rest, so the line runs what the SDK runs
+    assert command.split_entrypoint(["sh", "-c"], ["echo hi"]) == (["sh"], ["-c", "echo hi"])
+    assert command.split_entrypoint("sh -c", None) == (["sh"], ["-c"])  # docker-py splits a string the same way
+    assert command.split_entrypoint("sh", None) == (["sh"], None)
+    assert command.split_entrypoint("", ["ls"]) == ([""], ["ls"])  # --entrypoint "": no entrypoint at all
+    assert command.split_entrypoint(None, ["ls"]) == (None, ["ls"])
+    line = container_command("run", "ch12/app:1", ["-c", "ls /etc"], rm=True, entrypoint="sh").line()
+    assert line == "$ docker run --rm --entrypoint sh ch12/app:1 -c 'ls /etc'"
+    assert shlex.split(line[2:]) == ["docker", "run", "--rm", "--entrypoint", "sh", "ch12/app:1", "-c", "ls /etc"]
+    assert container_command("run", "busybox:1.35", ["ls"], entrypoint=[]).line() == \
+        "$ docker run --entrypoint '' busybox:1.35 ls"

@@ -223,3 +223,9 @@ def test_an_invalid_volume_name_is_invalid_mount(fake):
     with pytest.raises(errors.InvalidMount) as info:
         h.run("busybox:1.35", "true", volumes={"my site": {"bind": "/site"}})
     assert "절대 경로" in info.value.hint and fake._containers == {}
+
+
+def test_run_entrypoint_line_is_exactly_what_is_created(fake, capsys):
+    h.run("busybox:1.35", "'cat /etc/app.conf'", entrypoint=["sh", "-c"], rm=True)
+    assert printed(capsys)[0] == "$ docker run --rm --entrypoint sh busybox:1.35 -c 'cat /etc/app.conf'"
+    assert fake.created[0]["entrypoint"] == ["sh"] and fake.created[0]["command"] == ["-c", "cat /etc/app.conf"]

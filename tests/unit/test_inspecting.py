@@ -85,3 +85,36 @@ def test_exec_explains_a_read_only_write(fake, capsys):
     out = h.exec("web", "touch /site/x")
     assert out.exit_code == 1
     assert printed(capsys)[1].startswith("(종료 코드 1: 읽기 전용으로 마운트된 곳이라")
+
+
+def test_cp_out_of_a_stopped_container_to_a_new_name_or_into_a_folder(fake, capsys, tmp_path, monkeypatch):
+    fake.add_container("app", running=False)
+    fake.files[("app", "/etc/app/app.conf.example")] = b"PORT=8080\n"
+    monkeypatch.chdir(tmp_path)
+    written = h.cp("app:/etc/app/app.conf.example", "./app.conf")
+    assert written == tmp_path / "app.conf" and (tmp_path / "app.conf").read_bytes() == b"PORT=8080\n"
+    (tmp_path / "out").mkdir()
+    assert h.cp("app:/etc/app/app.conf.example", "out") == tmp_path / "out" / "app.conf.example"
+    lines = printed(capsys)
+    assert lines[0] == "$ docker cp app:/etc/app/app.conf.example ./app.conf"
+    assert lines[1] == f"Successfully copied 10B to {tmp_path / 'app.conf'}"
+    assert lines[2] == "$ docker cp app:/etc/app/app.conf.example out"
+
+
+def test_cp_into_a_container_and_its_korean_errors(fake, capsys, tmp_path, monkeypatch):
+    fake.add_container("app", running=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.conf").write_text("PORT=8080\n")
+    assert h.cp("./app.conf", "app:/etc/app/app.conf") == "/etc/app/app.conf"
+    assert fake.files[("app", "/etc/app/app.conf")] == b"PORT=8080\n"
+    assert printed(capsys)[0] == "$ docker cp ./app.conf app:/etc/app/app.conf"
+    with pytest.raises(errors.PathNotFound) as missing:
+        h.cp("app:/nope", ".")
+    assert "'app' 안에 /nope" in missing.value.message
+    with pytest.raises(errors.PathNotFound):
+        h.cp("app:/etc/app/app.conf", "./no/such/folder/x")
+    with pytest.raises(errors.CourseError) as both:
+        h.cp("./a", "./b")
+    assert "한쪽만" in both.value.message
+    with pytest.raises(errors.ContainerNotFound):
+        h.cp("ghost:/etc/app.conf", ".")
