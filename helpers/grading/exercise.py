@@ -48,17 +48,31 @@ class Run:
         self.prepared.append(what)
         self.started = engine_time()  # prepared objects predate the learner's work
 
-    def prepare_container(self, name: str, image: str, command=None, *, state: str = "created"):
+    def prepare_container(self, name: str, image: str, command=None, *, state: str = "created",
+                          files: dict[str, str] | None = None, **options):
         """Leave a container for the learner to work on: ``created`` (never started, the cheapest),
-        ``exited`` (ran and finished) or ``running``."""
+        ``exited`` (ran and finished), ``running``, or ``started``: started and left to whatever comes next, even a
+        start the engine refuses or a restart loop (chapter 12's containers that will not stay up).
+
+        ``files`` (``{"/etc/app/app.conf.example": "PORT=8080\\n"}``) are put in it before it starts;
+        ``options`` are docker-py's create options (``restart_policy={"Name": "on-failure"}`` ...).
+        """
+        import docker.errors as de
+
         argv = argv_of(command)
-        c = client().containers.create(image, argv, name=name, labels=labels(self.label))
-        if state in ("exited", "running"):
-            c.start()
+        c = client().containers.create(image, argv, name=name, labels=labels(self.label), **options)
+        if files:
+            client().api.put_archive(c.id, "/", _tar(files))
+        if state in ("exited", "running", "started"):
+            try:
+                c.start()
+            except de.APIError:
+                if state != "started":
+                    raise
         if state == "exited":
             c.wait(timeout=30)
         self._remember(self.containers, name)
-        self._mark(f"컨테이너 {name}({state_ko(state)})")
+        self._mark(f"컨테이너 {name}({'시작해 둠' if state == 'started' else state_ko(state)})")
         return c
 
     def prepare_tag(self, source: str, target: str):
@@ -108,6 +122,31 @@ class Run:
     def _remember(names: list[str], name: str) -> None:
         if name not in names:
             names.append(name)
+
+
+def _tar(files: dict[str, str]) -> bytes:
+    """A tar of ``{absolute path: text}`` (with its folders), as ``put_archive`` takes it at ``/``."""
+    import io
+    import posixpath
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        folders = sorted({posixpath.dirname(p).strip("/") for p in files} - {""})
+        for folder in folders:
+            parts = folder.split("/")
+            for i in range(1, len(parts) + 1):
+                sub = "/".join(parts[:i])
+                if sub not in tar.getnames():
+                    info = tarfile.TarInfo(sub)
+                    info.type, info.mode = tarfile.DIRTYPE, 0o755
+                    tar.addfile(info)
+        for path, text in files.items():
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(path.strip("/"))
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
 
 
 def start(chapter: str, *, containers: Iterable[str] = (), images: Iterable[str] = (), volumes: Iterable[str] = (),

@@ -3,7 +3,7 @@
 Every check reads the engine by name, tag, state, ports, Cmd and files (never by the course's
 labels), so it grades the same whether the learner used ``helpers``, the plain docker SDK or the
 ``docker`` CLI. Grouped by what they read: ``containers``, ``images``, ``registry``, ``answers``,
-``volumes``, ``networks``, ``dockerfile``, ``compose``, ``operating``, ``capstone``.
+``volumes``, ``networks``, ``dockerfile``, ``compose``, ``operating``, ``capstone``, ``debugging``.
 """
 
 from ..clock import engine_time, parse_time
@@ -37,6 +37,7 @@ from .containers import (
     port_published,
     printed_by,
 )
+from .debugging import serves_inside, stays_up
 from .dockerfile import (
     container_user_not_root,
     http_ok,
@@ -76,3 +77,4 @@ __all__ += ["compose_built", "compose_counter", "compose_depends_on", "compose_e
 __all__ += ["caps_dropped", "container_healthy", "read_only_rootfs", "restart_policy", "restarted_by_engine",
             "run_by_digest"]
 __all__ += ["compose_image_healthcheck", "compose_non_root", "compose_redis_appendonly", "compose_redis_counter"]
+__all__ += ["serves_inside", "stays_up"]

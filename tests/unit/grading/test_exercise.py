@@ -174,6 +174,30 @@ def test_prepare_container_leaves_it_in_the_state_asked_and_moves_the_mark(repla
     assert run.started == parse_time(SYSTEM_TIME)  # prepared objects predate the learner's work
 
 
+def test_prepare_container_started_with_files_and_options_even_when_the_start_fails(replay, monkeypatch):
+    """Chapter 12: a container that will not stay up, with a file to find in it and a restart policy."""
+    import docker.errors as de
+
+    from ..fakes import FakeContainer
+
+    replay.load_image("multi")
+    run = exercise.Run("12", "ex12", dt.datetime(2000, 1, 1, tzinfo=UTC))
+    c = run.prepare_container("ex12-app", "busybox:1.35", "sh -c 'exit 1'", state="started",
+                              files={"/etc/app/app.conf.example": "PORT=8080\n"}, restart_policy={"Name": "on-failure"})
+    assert replay.created[0]["restart_policy"] == {"Name": "on-failure"}
+    assert replay.files[("ex12-app", "/etc/app/app.conf.example")] == b"PORT=8080\n"
+    assert c.status == "running" and run.prepared == ["컨테이너 ex12-app(시작해 둠)"]
+
+    def refuse(self):
+        raise de.APIError("400 Client Error", explanation='exec: "pyhton3": executable file not found in $PATH')
+
+    monkeypatch.setattr(FakeContainer, "start", refuse)
+    c = run.prepare_container("ex12-docs", "busybox:1.35", ["pyhton3"], state="started")  # the engine's refusal is the point
+    assert c.status == "created" and run.containers == ["ex12-app", "ex12-docs"]
+    with pytest.raises(de.APIError):
+        run.prepare_container("ex12-other", "busybox:1.35", ["pyhton3"], state="running")
+
+
 def test_prepare_tag_gives_an_image_a_name_to_remove(replay):
     replay.load_image("multi")
     run = exercise.Run("02", "ex02", dt.datetime(2000, 1, 1, tzinfo=UTC))
