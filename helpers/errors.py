@@ -126,6 +126,12 @@ class InvalidMount(CourseError):
             "쓰세요 (예: str(Path('site').resolve())). 컨테이너 쪽 경로도 /로 시작해야 합니다.")
 
 
+class CommandNotFound(CourseError):
+    message = "컨테이너 안에서 실행할 프로그램을 찾지 못해, 엔진이 컨테이너를 시작하지 못했습니다 (종료 코드 127)."
+    hint = ("명령 이름의 철자와, 이미지에 그 프로그램이 있는지 확인하세요: h.inspect(이름)['State']['Error']와 "
+            "['Config']['Cmd']. 이미지 안을 보려면 h.run(이미지, ['-c', 'ls /usr/bin'], entrypoint='sh', rm=True).")
+
+
 class PathNotFound(CourseError):
     message = "그 경로가 없습니다."
     hint = "컨테이너 안의 경로는 절대 경로(/로 시작)로 쓰세요. 멈춘 컨테이너라면 `h.cp`로 부모 폴더를 통째로 꺼내 보세요."
@@ -226,13 +232,14 @@ FRAGMENTS: dict[type[CourseError], tuple[str | tuple[str, ...], ...]] = {
     NetworkInUse: ("has active endpoints",),
     NetworkConflict: ("already exists in network", "is not connected to network", "is a pre-defined network",
                       "connected to host network", "in private (none) mode", ("network with name", "already exists")),
+    CommandNotFound: ("executable file not found", ("exec:", "no such file or directory")),
     FeatureMissing: ("cannot toggle freezer", "freezer not supported", "cgroups are not supported",
                      "cgroup is not mounted"),
 }
 
 # Which course errors an HTTP status can mean, most specific first.
 BY_STATUS: dict[int, tuple[type[CourseError], ...]] = {
-    400: (InvalidName, InvalidMount),
+    400: (InvalidName, InvalidMount, CommandNotFound),
     404: (InvalidName, VolumeNotFound, ContainerNotFound, ImageNotFound, NetworkNotFound),
     409: (NameInUse, ContainerRunning, ContainerNotRunning, ImageInUse, VolumeInUse),
     500: (InvalidName, InvalidMount, PortInUse, FeatureMissing, RegistryUnavailable, ImageNotFound),

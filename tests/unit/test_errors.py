@@ -88,6 +88,10 @@ CASES = [
     ("manifest unknown (404 from a registry)",
      api_error(404, "manifest for 127.0.0.1:5050/itest/x:nope not found: manifest unknown: manifest unknown",
                cls=de.NotFound), errors.ImageNotFound),
+    ("start: misspelled program (chapter 12)",
+     api_error(400, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start '
+                    'container process: exec: "pyhton3": executable file not found in $PATH: unknown'),
+     errors.CommandNotFound),
     ("permission denied (PermissionError)", PermissionError(13, "Permission denied"), errors.PermissionDenied),
     ("permission denied (CLI wording)",
      de.DockerException("permission denied while trying to connect to the Docker daemon socket at "

@@ -6,6 +6,7 @@ labels), so it grades the same whether the learner used ``helpers``, the plain d
 ``volumes``, ``networks``, ``dockerfile``, ``compose``, ``operating``, ``capstone``, ``debugging``.
 """
 
+from ..broken import prepare_broken
 from ..clock import engine_time, parse_time
 from ..exercise import Run, clear, start
 from .answers import answer, defined, output_contains, seal, value_type
@@ -77,4 +78,4 @@ __all__ += ["compose_built", "compose_counter", "compose_depends_on", "compose_e
 __all__ += ["caps_dropped", "container_healthy", "read_only_rootfs", "restart_policy", "restarted_by_engine",
             "run_by_digest"]
 __all__ += ["compose_image_healthcheck", "compose_non_root", "compose_redis_appendonly", "compose_redis_counter"]
-__all__ += ["serves_inside", "stays_up"]
+__all__ += ["prepare_broken", "serves_inside", "stays_up"]

@@ -102,7 +102,8 @@ def judge_no_exits(f: dict, exit_codes: list[int]) -> None:
         codes = ", ".join(str(c) for c in exit_codes[-5:])
         fail(f"고친 컨테이너 '{f['name']}'은(는) 만든 뒤로 한 번도 끝나지 않아야 합니다 (엔진의 docker events 기록).",
              "종료 기록 없음", f"{len(exit_codes)}번 종료됨 (종료 코드 {codes}), 지금 {describe(f)}",
-             hint_for({**f, "status": "exited", "exit_code": exit_codes[-1]} if f["status"] == "running" else f))
+             f"고장 난 채로 끝난 적이 있는 컨테이너입니다. h.rm('{f['name']}', force=True)로 지우고, 고친 설정으로 같은 이름의 "
+             "컨테이너를 새로 만드세요. " + hint_for({**f, "status": "exited", "exit_code": exit_codes[-1], "restart_count": 0}))
 
 
 def _inspect(name: str) -> dict:
@@ -128,7 +129,7 @@ def stays_up(name: str, *, seconds: float = 2.0) -> bool:
     return True
 
 
-_FETCH = ("wget -q -T 3 -O - \"$0\" 2>/dev/null || python3 -c 'import sys, urllib.request as u; "
+_FETCH = ("timeout 5 wget -q -O - \"$0\" 2>/dev/null || python3 -c 'import sys, urllib.request as u; "
           "sys.stdout.write(u.urlopen(sys.argv[1], timeout=3).read().decode())' \"$0\"")
 
 
