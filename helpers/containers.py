@@ -138,14 +138,21 @@ def _create(image: str, argv, name: str | None, **kwargs):
         raise err from exc
 
 
-def start_or_remove(c, ports=None) -> None:
-    """Start ``c``; on a taken host port remove it (no Created leftovers) and explain."""
+def start_or_remove(c, ports=None, *, keep_unstartable: bool = False) -> None:
+    """Start ``c``; on a taken host port remove it (no Created leftovers) and explain. With ``keep_unstartable``,
+    a program the engine cannot find leaves the container ``created`` with exit code 127, as ``docker run`` does,
+    so that ``docker inspect`` can show why (chapter 12)."""
     import docker.errors as de
 
     try:
         c.start()
     except de.APIError as exc:
         err = errors.translate(exc)
+        if keep_unstartable and isinstance(err, errors.CommandNotFound):
+            err.message += f" 컨테이너 '{c.name}'은(는) 생성됨(created) 상태로 남았습니다 (docker run과 같음)."
+            err.hint = (f"h.inspect('{c.name}')['State']의 ExitCode와 Error, ['Config']['Cmd']를 보세요. "
+                        f"고친 명령으로 다시 만들려면 h.rm('{c.name}') 다음 h.run(...).")
+            raise err from exc
         try:
             c.remove(force=True, v=True)
         except de.APIError:
@@ -276,7 +283,7 @@ def run(image: str, command=None, *, name: str | None = None, detach: bool = Fal
     c = _create(image, argv, name, ports=_ports.to_sdk(ports), publish_all_ports=publish_all, tty=interactive,
                 stdin_open=interactive, environment=environment, labels={**labels(chapter), **kwargs.pop("labels", {})},
                 auto_remove=rm and (detach or interactive), **kwargs)
-    start_or_remove(c, ports)
+    start_or_remove(c, ports, keep_unstartable=not rm)
     if detach or interactive:
         c.reload()
         if interactive:

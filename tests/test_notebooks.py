@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.engine, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 EXECUTED = ROOT / "build" / "executed"
-CHAPTERS = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11")
+CHAPTERS = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
 CELL_TIMEOUT = 600  # seconds; papermill's default is no limit at all
 
 

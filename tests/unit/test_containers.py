@@ -229,3 +229,24 @@ def test_run_entrypoint_line_is_exactly_what_is_created(fake, capsys):
     h.run("busybox:1.35", "'cat /etc/app.conf'", entrypoint=["sh", "-c"], rm=True)
     assert printed(capsys)[0] == "$ docker run --rm --entrypoint sh busybox:1.35 -c 'cat /etc/app.conf'"
     assert fake.created[0]["entrypoint"] == ["sh"] and fake.created[0]["command"] == ["-c", "cat /etc/app.conf"]
+
+
+def test_run_of_a_program_the_engine_cannot_find_leaves_the_container_as_the_cli_does(fake, capsys, monkeypatch):
+    import docker.errors as de
+
+    from .fakes import FakeContainer
+
+    def refuse(self):
+        self.status, self.exit_code = "created", 127
+        raise de.APIError("400 Client Error: Bad Request", explanation='failed to create shim task: OCI runtime create '
+                          'failed: unable to start container process: exec: "ehco": executable file not found in $PATH')
+
+    monkeypatch.setattr(FakeContainer, "start", refuse)
+    with pytest.raises(errors.CommandNotFound) as info:
+        h.run("busybox:1.35", "ehco hi", name="typo")
+    assert "'typo'은(는) 생성됨(created) 상태로 남았습니다" in info.value.message
+    assert "h.inspect('typo')" in info.value.hint
+    assert fake.container_names() == {"typo"}  # docker run leaves it too: inspect shows why
+    with pytest.raises(errors.CommandNotFound):
+        h.run("busybox:1.35", "ehco hi", name="gone", rm=True)
+    assert fake.container_names() == {"typo"}
