@@ -90,7 +90,7 @@ def _connect():
         try:
             # with DOCKER_HOST, docker-py reads DOCKER_TLS_VERIFY / DOCKER_CERT_PATH as the CLI does
             params = kwargs_from_env() if source == "DOCKER_HOST" else {"base_url": base_url}
-            c = docker.DockerClient(version="auto", timeout=120, **params)
+            c = docker.DockerClient(version="auto", timeout=int(os.environ.get("LEARN_DOCKER_API_TIMEOUT", "120")), **params)
             c.ping()
             return c, base_url
         except Exception as exc:  # noqa: BLE001 - classified below

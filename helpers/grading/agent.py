@@ -1,15 +1,17 @@
 """The grader's trusted agent inside one worker: heals the engine, and re-checks every graded cell.
 
-It runs as root in the worker's network namespace (``Worker.trusted_command``), never in the learner's
-kernel or as the learner's user, so nothing a submission does to its own Python (replaced checks,
-replaced ``showtraceback``, objects equal to everything) reaches it. It speaks JSON lines on
-stdin/stdout::
+It runs as the worker's user — never root — with ``python -I`` (no folder of the learner's on its import
+path), a clean environment and no new privileges, in the worker engine's network namespace but outside the
+kernel's view and process namespace: nothing a submission does to its own Python (replaced checks, replaced
+``showtraceback``, objects equal to everything, input transformers) reaches it, and it can reach nothing
+the worker's user cannot. It speaks JSON lines on stdin/stdout::
 
-    {"op": "heal"}                      -> {"ok": true, "damage": ["...Korean..."]}
+    {"op": "heal"}                      -> {"ok": true, "damage": ["...Korean..."], "layers": [...]}
     {"op": "mark"}                      -> {"ok": true}   (the exercise began: the engine's clock now)
-    {"op": "check", "source": "...", "vars": {...}} -> {"ok": false, "error": "CheckFailed: ..."}
+    {"op": "check", "source": "...", "vars": {...}, "cwd": "..."} -> {"ok": false, "error": "CheckFailed: ..."}
 
-Started as ``python -m helpers.grading.agent KIT_ARCHIVE WORKER_UID``.
+Started as ``python -I -m helpers.grading.agent KIT_FD IDS_FD``: the kit archive and its image IDs come as
+descriptors root opened (the archive stays in root's folder).
 """
 
 from __future__ import annotations
@@ -18,24 +20,22 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import sys
 import traceback
-from pathlib import Path
 
 DEFAULT_NETWORKS = {"bridge", "host", "none"}
 
 
 class Agent:
-    def __init__(self, archive: Path, worker_uid: int):
+    def __init__(self, kit_fd: int, ids_fd: int):
         import importlib
 
         # The instructor's test cells call `h.checks...`, `h.registry...`: this separate process (its own entry
         # point, never imported by the package) hands them the whole package under that name.
         self.h = importlib.import_module(__package__.split(".")[0])
-        self.archive = archive
-        self.worker_uid = worker_uid
-        self.kit_ids = json.loads(archive.with_suffix(".ids.json").read_text())
+        self.kit_fd = kit_fd
+        with os.fdopen(ids_fd, "rb") as f:
+            self.kit_ids = json.loads(f.read())
         self.run = None
 
     # -- self-healing between submissions -----------------------------------------------------------
@@ -44,10 +44,8 @@ class Agent:
         Returns what the previous submission had damaged (Korean lines) — not its ordinary leftovers."""
         import docker.errors as de
 
-        api = self.h.client().api
+        api = self._engine()
         damage: list[str] = []
-        if getattr(self, "_registry_started", False) and not self.h.registry.running():
-            damage.append(f"과정 레지스트리({self.h.registry.address()})가 꺼져 있었습니다.")
         for c in api.containers(all=True):
             with contextlib.suppress(de.APIError):
                 api.remove_container(c["Id"], force=True, v=True)
@@ -62,7 +60,8 @@ class Agent:
         wrong = sorted(n for n, i in self.kit_ids.items() if have.get(n) != i)
         if wrong:
             damage.append("과정 키트 이미지가 지워지거나 다른 이미지로 바뀌어 있었습니다: " + ", ".join(wrong))
-            with open(self.archive, "rb") as data:
+            os.lseek(self.kit_fd, 0, os.SEEK_SET)
+            with os.fdopen(os.dup(self.kit_fd), "rb") as data:
                 for _event in api.load_image(data):
                     pass
         keep = set(self.kit_ids.values())
@@ -82,23 +81,30 @@ class Agent:
             repo, tag = name.rsplit(":", 1)
             if name not in {t for img in api.images() for t in img.get("RepoTags") or []}:
                 api.tag(image_id, repo, tag)
-        self._fresh_registry()
-        (Path(os.environ["LEARN_DOCKER_HOME"]) / "ledger.json").unlink(missing_ok=True)
+        with self.h.quiet():  # an empty course registry (the scratch folder is new), as the setup cell expects
+            self.h.registry.start(chapter="registry")
         return damage
 
-    def _fresh_registry(self) -> None:
-        """An empty course registry, as the exercise's setup cell expects to fill it."""
-        registry = self.h.registry
-        with contextlib.suppress(Exception), self.h.quiet():
-            registry.stop()
-        data = registry.data_dir()
-        shutil.rmtree(data, ignore_errors=True)
-        data.mkdir(parents=True)
-        for folder in (data, data.parent):
-            os.chown(folder, self.worker_uid, self.worker_uid)
-        with self.h.quiet():
-            registry.start(chapter="registry")
-        self._registry_started = True
+    def layers(self) -> list[dict]:
+        """GraphDriver.Data of every kit image: root fingerprints these folders (``kitcheck``)."""
+        api = self.h.client().api
+        return [(api.inspect_image(i).get("GraphDriver") or {}).get("Data") or {} for i in set(self.kit_ids.values())]
+
+    def _engine(self, timeout: float = 30):
+        """The worker's new engine, once it answers."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                api = self.h.client().api
+                api.ping()
+                return api
+            except Exception:  # noqa: BLE001 - not up yet: connect anew next time
+                self.h.disconnect()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     # -- the exercise clock and the re-check ---------------------------------------------------------
     def mark(self) -> None:
@@ -108,10 +114,13 @@ class Agent:
 
         self.run = Run("", "", engine_time())
 
-    def check(self, source: str, variables: dict) -> str | None:
+    def check(self, source: str, variables: dict, cwd: str | None = None) -> str | None:
         """Run one graded cell's code here, with the learner's values as plain data; the error, or None."""
         from .checks.base import plain
 
+        if cwd:  # relative paths in a check mean the learner's folder (this process imports nothing from it)
+            with contextlib.suppress(OSError):
+                os.chdir(cwd)
         names = {k: plain(v, k) for k, v in variables.items() if k not in ("h", "run", "REG")}
         namespace = {"h": self.h, "run": self.run, "REG": self.h.registry.address(), **names}
         try:
@@ -119,25 +128,25 @@ class Agent:
                 exec(compile(source, "<채점 셀>", "exec"), namespace)  # noqa: S102 - the instructor's test code
         except Exception as exc:  # noqa: BLE001 - every failure is the learner's result
             text = str(exc) or traceback.format_exception_only(type(exc), exc)[-1].strip()
-            return f"{type(exc).__name__}: {text}"
+            return f"{type(exc).__name__}: {text}"[:4000]
         return None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    agent = Agent(Path(args[0]), int(args[1]))
+    agent = Agent(int(args[0]), int(args[1]))
     out = sys.stdout
     sys.stdout = sys.stderr  # only replies go to the grader
     for line in sys.stdin:
         request = json.loads(line)
         try:
             if request["op"] == "heal":
-                reply = {"ok": True, "damage": agent.heal()}
+                reply = {"ok": True, "damage": agent.heal(), "layers": agent.layers()}
             elif request["op"] == "mark":
                 agent.mark()
                 reply = {"ok": True}
             elif request["op"] == "check":
-                error = agent.check(request["source"], request.get("vars") or {})
+                error = agent.check(request["source"], request.get("vars") or {}, request.get("cwd"))
                 reply = {"ok": error is None, "error": error}
             else:
                 reply = {"ok": False, "error": f"unknown op {request['op']!r}"}

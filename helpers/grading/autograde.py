@@ -91,6 +91,10 @@ def load_config(root: str | Path = "."):
     cfg.CourseDirectory.root = str(root)
     if "pre_convert_hook" not in cfg.Autograde:
         cfg.Autograde.pre_convert_hook = clean_before_grading
+    from .isolated import cell_timeout
+
+    cfg.Execute.timeout = cell_timeout()  # one cell limit for isolated and plain grading
+    cfg.Execute.interrupt_on_timeout = True
     if "extra_arguments" not in cfg.Execute:  # no kernel history file; no kernel log lines on our stderr
         cfg.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
     return cfg

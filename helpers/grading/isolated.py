@@ -1,21 +1,19 @@
-"""Isolated autograding: each submission runs in a worker (see ``sandbox``), and each graded cell is
-re-checked by the worker's trusted agent (see ``agent``).
+"""Isolated autograding: each submission runs in a worker (see ``sandbox``), and only the grader's own
+re-check of each graded cell (see ``agent``) becomes its points.
 
-How one submission is graded, in a driver process that owns one worker:
+How one submission is graded, in a driver process that owns one worker (``parallel``):
 
-1. nbgrader autogrades it in a root-only *stage* (a private course folder: the assignment's source,
-   this submission, a gradebook of its own). The learner's kernel is started by
-   :class:`SandboxKernelManager`: as the worker's user, in the worker's network namespace and cgroups,
-   in a folder of its own holding a copy of the submission's files, with a clean environment, and
-   talking to nbgrader over unix sockets (``ipc``) in the worker's folder.
-2. :class:`SandboxExecute` runs the cells. After the setup cell it asks the agent to note the engine's
-   clock; after every graded cell that passed in the kernel, it hands the cell's code and the learner's
-   values (as JSON: plain data) to the agent, which runs the checks itself. When the agent disagrees,
-   the cell gets an error output, so nbgrader scores it 0 and the feedback says why in Korean.
-3. The agent heals the engine (kit by ID, empty registry, nothing else); what was damaged goes into
-   that submission's feedback.
-
-The main process then copies the autograded folder and the scores into the course's own gradebook.
+1. The driver enters the worker engine's network namespace, then nbgrader autogrades the submission in a
+   root-only *stage*. The learner's kernel is started by :class:`SandboxKernelManager`: as the worker's
+   user, in the worker's cgroup and in the kernel view (``views``), over TCP on the namespace's own
+   loopback (no socket file in a folder the learner can write).
+2. :class:`SandboxExecute` runs the cells. When the assignment's locked setup cell has run in its place,
+   it asks the agent to note the engine's clock. For every graded test cell it asks the agent to run the
+   cell's code itself, with the learner's values as JSON (plain data), and **replaces the cell's outputs
+   with that verdict**: whatever the learner's kernel printed or returned for a test cell cannot add a
+   point. A graded cell before the setup cell earns nothing. Outputs are capped per cell.
+3. Between submissions the worker is killed and rebuilt (``Worker.kill``, ``fresh_scratch``,
+   ``start_engine``), and the agent heals the engine back to the kit.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ import ast
 import builtins
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -36,79 +33,75 @@ from jupyter_core.utils import run_sync
 from nbformat.notebooknode import NotebookNode
 from traitlets import Any, Float
 
-from .sandbox import Worker, learner_python
+from .sandbox import Worker, _open_log
+
+MARKER = "\x00LDK-VALUES:"
+OUTPUT_LIMIT = 100_000  # bytes of outputs kept per cell
+VALUES_LIMIT = 1_000_000  # bytes of learner values the re-check takes
+REPLY_LIMIT = 1_000_000  # bytes of one agent reply
+SETUP_CALL = "h.checks.start("
 
 
 def cell_timeout() -> int:
-    """Seconds one cell may run (a foreground ``sleep 3600`` is stopped here); ``LEARN_DOCKER_CELL_TIMEOUT``."""
+    """Seconds one cell may run (a foreground ``sleep 3600`` is stopped here); ``LEARN_DOCKER_CELL_TIMEOUT``.
+    The same limit holds in both grading modes (``autograde.load_config`` sets it for the plain one)."""
     return int(os.environ.get("LEARN_DOCKER_CELL_TIMEOUT", "120"))
 
 
 def submission_timeout() -> float:
     """Seconds all cells of one submission may run together; ``LEARN_DOCKER_SUBMISSION_TIMEOUT``."""
     return float(os.environ.get("LEARN_DOCKER_SUBMISSION_TIMEOUT", "600"))
-MARKER = "\x00LDK-VALUES:"
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """Starts the learner's kernel inside the worker (``Worker.kernel_command``), over unix sockets."""
+    """Starts the learner's kernel inside the worker (``Worker.kernel_command``)."""
 
     worker = Any(None, allow_none=True)  # the driver sets this on the class
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        folder = self.worker.home / "kernel"
-        self.transport = "ipc"
-        self.ip = str(folder / f"ipc-{uuid.uuid4().hex[:8]}")
-        self.connection_file = str(folder / f"kernel-{uuid.uuid4().hex[:8]}.json")
+        self.transport = "tcp"
+        self.ip = "127.0.0.1"  # the worker engine's namespace: the driver entered it
+        self.connection_file = str(self.worker.private / f"kernel-{uuid.uuid4().hex[:12]}.json")
 
     async def _async_pre_start_kernel(self, **kw):
-        self._learner_cwd = _copy_submission_files(Path(kw.get("cwd") or "."), self.worker)
-        log = open(self.worker.home / "kernel.log", "ab")  # noqa: SIM115 - the kernel process keeps it
-        kw.update(stdout=log, stderr=subprocess.STDOUT)
+        kw.update(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(self.worker.private))
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
         if cmd and cmd[0] == sys.executable:
-            cmd = [*learner_python(), *cmd[1:]]
-        uid, gid = self.worker.ids
-        os.chown(self.connection_file, uid, gid)
-        return self.worker.kernel_command(cmd, self._learner_cwd, self.worker.learner_env(sys.executable))
+            cmd = [str(Path(sys.prefix) / "bin" / "python"), *cmd[1:]]
+        return self.worker.kernel_command(cmd, Path(self.connection_file))
 
-
-def _copy_submission_files(source: Path, worker: Worker) -> Path:
-    """The learner's folder: the submission's files (a Dockerfile ...), no notebook, owned by the worker."""
-    target = worker.learner_dir()
-    uid, gid = worker.ids
-    for item in source.iterdir() if source.is_dir() else []:
-        if item.suffix == ".ipynb" or item.is_symlink():
-            continue
-        dest = target / item.name
-        if item.is_dir():
-            shutil.copytree(item, dest, symlinks=False)
-        else:
-            shutil.copy2(item, dest)
-    for path in [target, *target.rglob("*")]:
-        os.lchown(path, uid, gid)
-    return target
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
+        Path(self.connection_file).unlink(missing_ok=True)
 
 
 class AgentClient:
-    """The driver's end of the trusted agent's JSON-lines pipe."""
+    """The driver's end of the trusted agent's JSON-lines pipe (the agent runs as the worker's user)."""
 
     def __init__(self, worker: Worker, archive: Path):
-        argv = [sys.executable, "-m", "helpers.grading.agent", str(archive), str(worker.ids[0])]
-        self.process = subprocess.Popen(worker.trusted_command(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=open(worker.home / "agent.log", "ab"),  # noqa: SIM115
-                                        env=worker.trusted_env(), text=True, cwd=str(worker.course_home))
+        self.archive = archive
+        kit = os.open(archive, os.O_RDONLY | os.O_NOFOLLOW)
+        ids = os.open(archive.with_suffix(".ids.json"), os.O_RDONLY | os.O_NOFOLLOW)
+        log = _open_log(worker.logs / "agent.log")
+        argv = [str(Path(sys.prefix) / "bin" / "python"), "-I", "-m", "helpers.grading.agent", str(kit), str(ids)]
+        try:
+            self.process = subprocess.Popen(worker.agent_command(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=log, env=worker.agent_env(), cwd=str(worker.home / "bin"),
+                                            pass_fds=(kit, ids))
+        finally:
+            for fd in (kit, ids, log):
+                os.close(fd)
 
-    def ask(self, **request) -> dict:
-        self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+    def ask(self, timeout: float = 120, **request) -> dict:
+        self.process.stdin.write((json.dumps(request, ensure_ascii=False) + "\n").encode())
         self.process.stdin.flush()
-        line = self.process.stdout.readline()
+        line = _read_line(self.process.stdout, timeout, REPLY_LIMIT)
         if not line:
-            raise RuntimeError("채점기의 확인 프로세스가 멈췄습니다.")
+            raise RuntimeError("채점기의 확인 프로세스가 응답하지 않았습니다.")
         return json.loads(line)
 
     def close(self) -> None:
@@ -118,6 +111,24 @@ class AgentClient:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def _read_line(stream, timeout: float, limit: int) -> bytes:
+    """One line from ``stream`` within ``timeout`` seconds and ``limit`` bytes (else what came, or b'')."""
+    import select
+
+    deadline = time.monotonic() + timeout
+    data = b""
+    fd = stream.fileno()
+    while b"\n" not in data and len(data) < limit:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return b""
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\n", 1)[0] if b"\n" in data else b""
 
 
 def free_names(source: str) -> list[str]:
@@ -132,50 +143,90 @@ def free_names(source: str) -> list[str]:
     return sorted({n for n in loaded if n not in skip})
 
 
-def _error_output(title: str, detail: str) -> NotebookNode:
+def error_output(title: str, detail: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=title, evalue=detail, traceback=[f"{title}: {detail}"])
 
 
-def _is_graded_test(cell) -> bool:
+def stdout_output(text: str) -> NotebookNode:
+    return NotebookNode(output_type="stream", name="stdout", text=text)
+
+
+def is_graded_test(cell) -> bool:
     meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def _failed(cell) -> bool:
-    return any(o.output_type == "error" or (o.output_type == "stream" and o.get("name") == "stderr")
-               for o in cell.get("outputs", []))
+def setup_cell_id(notebook) -> str | None:
+    """The grade/cell id of the assignment's setup cell (locked, calls ``h.checks.start``) in the source."""
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("locked") and SETUP_CALL in cell.source:
+            return meta.get("grade_id")
+    return None
+
+
+def verdict_outputs(marked: bool, reply: dict | None, points) -> list[NotebookNode]:
+    """What a graded test cell shows: the grader's verdict only."""
+    if not marked:
+        return [error_output("순서", "이 채점 셀은 실습 준비 셀보다 먼저 실행되어 점수가 없습니다. 셀의 순서를 바꾸지 "
+                                    "말고, 준비 셀부터 차례대로 실행하세요.")]
+    if reply is None or not reply.get("ok"):
+        why = (reply or {}).get("error") or "채점기가 다시 확인하지 못했습니다."
+        return [error_output("채점기확인", why[:4000])]
+    return [stdout_output(f"채점기 확인: 통과 ({points}점)\n")]
 
 
 def make_execute():
-    """nbgrader's ``Execute`` with the sandbox's kernel, the agent's re-check and a submission clock."""
+    """nbgrader's ``Execute`` with the sandbox's kernel, the grader's verdict and a submission clock."""
     from nbgrader.preprocessors import Execute
 
     class SandboxExecute(Execute):
         agent = Any(None, allow_none=True)  # the driver sets this on the class
+        setup_id = Any(None, allow_none=True)  # the source's setup cell id (the driver sets it)
         submission_timeout = Float(0.0).tag(config=True)  # 0: submission_timeout()
 
         def preprocess(self, nb, resources=None, km=None):
             self.kernel_manager_class = SandboxKernelManager
             self._limit = self.submission_timeout or submission_timeout()
             self._deadline = time.monotonic() + self._limit
+            self._marked = False
             return super().preprocess(nb, resources, km)
 
         def preprocess_cell(self, cell, resources, index):
             if cell.cell_type == "code" and time.monotonic() > self._deadline:
-                cell.outputs = [_error_output("제출물시간초과", f"제출물 전체 제한 {self._limit:g}초를 넘어 "
-                                                               "이 셀은 실행하지 않았습니다.")]
+                cell.outputs = [error_output("제출물시간초과", f"제출물 전체 제한 {self._limit:g}초를 넘어 "
+                                                              "이 셀은 실행하지 않았습니다.")]
                 return cell, resources
+            self._bytes = 0
+            self._cut = False
             cell, resources = super().preprocess_cell(cell, resources, index)
             meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type == "code" and meta.get("locked") and "h.checks.start(" in cell.source:
+            if (cell.cell_type == "code" and not self._marked and self.setup_id is not None
+                    and meta.get("grade_id") == self.setup_id and meta.get("locked")):
                 self.agent.ask(op="mark")
-            elif _is_graded_test(cell) and not _failed(cell):
-                reply = self.agent.ask(op="check", source=cell.source, vars=self._values(cell.source))
-                if not reply["ok"]:
-                    cell.outputs.append(_error_output(
-                        "채점기재확인", "학습자 커널에서는 통과했지만, 채점기가 엔진을 직접 다시 확인하니 맞지 않습니다: "
-                        + (reply.get("error") or "")))
+                self._marked = True
+            elif is_graded_test(cell):
+                reply = None
+                if self._marked:
+                    try:
+                        reply = self.agent.ask(op="check", source=cell.source, vars=self._values(cell.source),
+                                               cwd=str(SandboxKernelManager.worker.learner_home))
+                    except (RuntimeError, ValueError) as exc:
+                        reply = {"ok": False, "error": f"채점기 확인 실패: {exc}"}
+                cell.outputs = verdict_outputs(self._marked, reply, meta.get("points"))
             return cell, resources
+
+        def output(self, outs, msg, display_id, cell_index):
+            """Keep at most OUTPUT_LIMIT bytes of a cell's outputs, with a Korean note where cut."""
+            size = len(json.dumps(msg.get("content", {}), default=str))
+            self._bytes = getattr(self, "_bytes", 0) + size
+            if self._bytes > OUTPUT_LIMIT:
+                if not getattr(self, "_cut", False):
+                    self._cut = True
+                    outs.append(stdout_output(f"\n[출력이 {OUTPUT_LIMIT // 1000}KB를 넘어 나머지는 저장하지 "
+                                              "않았습니다]\n"))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
 
         def _values(self, source: str) -> dict:
             names = free_names(source)
@@ -187,16 +238,19 @@ def make_execute():
                     "if _n in globals() and isinstance(globals()[_n], (str, bytes, int, float, bool, list, tuple, "
                     "dict, type(None)))}, default=str, ensure_ascii=False))")
             seen: list[str] = []
+            size = [0]
 
             def hook(msg):
-                if msg["msg_type"] == "stream" and msg["content"].get("name") == "stdout":
-                    seen.append(msg["content"]["text"])
+                if msg["msg_type"] == "stream" and msg["content"].get("name") == "stdout" and size[0] < VALUES_LIMIT:
+                    text = msg["content"]["text"]
+                    size[0] += len(text)
+                    seen.append(text)
 
             try:
                 run_sync(self.kc.execute_interactive)(code, store_history=False, output_hook=hook, timeout=30)
             except Exception:  # noqa: BLE001 - a kernel that no longer answers: no values
                 return {}
-            text = "".join(seen)
+            text = "".join(seen)[:VALUES_LIMIT]
             if MARKER not in text:
                 return {}
             try:

@@ -9,18 +9,19 @@ files or scores: each worker is healed to the kit after every submission.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 import multiprocessing as mp
 import os
 import shutil
-import subprocess
 import time
 import warnings
 from multiprocessing import util
 from pathlib import Path
 
 from .autograde import Result, load_config, make_api
-from .sandbox import Worker, state_root
+from .sandbox import DATA_SIZE, Worker, state_root
+from .sanitize import sanitize_folder
 
 _DRIVER: dict = {}  # the one driver of this process: worker, agent, stage api
 
@@ -39,10 +40,23 @@ def kit_archive() -> Path:
     known = json.loads(ids_file.read_text()) if ids_file.exists() else None
     if known != ids or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o711)
         with quiet():
             kit.save(path)
         ids_file.write_text(json.dumps(ids, indent=1))
+    for f in (path, ids_file):
+        f.chmod(0o600)  # workers get them as descriptors, never by name
     return path
+
+
+def collection_time(folder: Path) -> str:
+    """The submission's time from the collection record — when the submission folder reached the instructor's
+    ``submitted/`` (its change time, which nothing inside the submission can set) — not from the submission's
+    own ``timestamp.txt``, which the learner writes."""
+    from datetime import datetime, timezone
+
+    moment = datetime.fromtimestamp(os.stat(folder, follow_symlinks=False).st_ctime, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
 
 
 def protect(root: Path) -> list[str]:
@@ -136,8 +150,9 @@ def grade(assignment: str, students: list[str], *, root: Path, workers: int, ech
             results.append(result)
     finally:
         pool.shutdown(wait=True)
-        for i in numbers:  # whatever a driver could not stop
-            subprocess.run(["pkill", "-KILL", "-u", Worker(i).user], capture_output=True)
+        for i in numbers:  # whatever a driver could not stop: processes, mounts, namespace
+            with contextlib.suppress(Exception):
+                Worker(i).close()
     return sorted(results, key=lambda r: students.index(r.student))
 
 
@@ -146,16 +161,16 @@ def grade(assignment: str, students: list[str], *, root: Path, workers: int, ech
 def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
     from nbgrader.preprocessors import Execute
 
-    from .isolated import AgentClient, SandboxKernelManager, cell_timeout, make_execute
+    from .isolated import SandboxKernelManager, make_execute, setup_cell_id
 
     warnings.simplefilter("ignore")
+    os.chdir("/")  # nothing of the instructor's folder is this process's working folder
     worker = Worker(indexes.get())
-    worker.start()
-    (worker.home / "kernel").mkdir(exist_ok=True)
-    os.chown(worker.home / "kernel", *worker.ids)
+    worker.prepare()
     stage = state_root() / "stages" / f"w{worker.index}"
     shutil.rmtree(stage, ignore_errors=True)
-    (stage / "source").mkdir(parents=True, mode=0o700)
+    stage.mkdir(parents=True, mode=0o700)
+    (stage / "source").mkdir(mode=0o700)
     shutil.copytree(Path(root) / "source" / assignment, stage / "source" / assignment)
     execute = make_execute()
     cfg = load_config(root)
@@ -163,18 +178,25 @@ def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
     cfg.Autograde.pre_convert_hook = None  # the agent heals the worker; the instructor's engine is never touched
     cfg.Autograde.autograde_preprocessors = [execute if p is Execute else p
                                              for p in _default_autograde_preprocessors()]
-    cfg.Execute.timeout = cell_timeout()
-    cfg.Execute.interrupt_on_timeout = True
     api = make_api(stage, cfg)
     outcome = api.generate_assignment(assignment, force=True)
     if not outcome["success"]:
         raise RuntimeError(outcome.get("error") or outcome.get("log"))
-    agent = AgentClient(worker, Path(archive))
-    agent.ask(op="heal")
+    execute.setup_id = _setup_id(stage / "source" / assignment, setup_cell_id)
     SandboxKernelManager.worker = worker
-    execute.agent = agent
-    _DRIVER.update(worker=worker, agent=agent, api=api, stage=stage, assignment=assignment, root=Path(root))
+    _DRIVER.update(worker=worker, api=api, stage=stage, assignment=assignment, root=Path(root),
+                   archive=Path(archive), execute=execute, agent=None, kit=None)
     util.Finalize(None, _stop_driver, exitpriority=10)
+
+
+def _setup_id(folder: Path, find) -> str | None:
+    import nbformat
+
+    for path in sorted(folder.glob("*.ipynb")):
+        found = find(nbformat.read(path, as_version=4))
+        if found:
+            return found
+    return None
 
 
 def _default_autograde_preprocessors() -> list:
@@ -185,8 +207,41 @@ def _default_autograde_preprocessors() -> list:
 
 def _stop_driver() -> None:
     if _DRIVER:
-        _DRIVER["agent"].close()
-        _DRIVER["worker"].stop()
+        if _DRIVER.get("agent"):
+            _DRIVER["agent"].close()
+        _DRIVER["worker"].close()
+
+
+def _fresh_world(d: dict) -> list[str]:
+    """Before each submission: every process of the worker gone, the kit checked on disk, a new scratch
+    folder, a new engine (in a new namespace this process enters) and a new agent that heals it."""
+    from .isolated import AgentClient
+    from .kitcheck import fingerprint, layer_folders
+    from .sandbox import setns_net
+
+    worker: Worker = d["worker"]
+    if d.get("agent"):
+        d["agent"].close()
+        d["agent"] = None
+    worker.kill()
+    damage: list[str] = []
+    if d.get("kit") is not None and fingerprint(d["kit"]["folders"], worker.data_root) != d["kit"]["digest"]:
+        damage.append("과정 키트 이미지의 레이어 파일이 디스크에서 바뀌어 있었습니다 (엔진 데이터를 새로 만들었습니다).")
+        worker._mount(worker.data_root, DATA_SIZE)
+        d["kit"] = None
+    worker.fresh_scratch()
+    worker.start_engine()
+    setns_net(worker.wait_inner())
+    d["agent"] = AgentClient(worker, d["archive"])
+    heal = d["agent"].ask(op="heal")
+    if not heal.get("ok"):
+        raise RuntimeError(f"채점 환경을 준비하지 못했습니다: {heal.get('error')}")
+    if d.get("kit") is not None:  # the first load of a fresh data folder is no damage
+        damage += heal.get("damage") or []
+    folders = layer_folders(heal.get("layers") or [], worker.data_root / "docker")
+    if d.get("kit") is None or d["kit"]["folders"] != folders:  # first load, or a reload: nothing learner ran yet
+        d["kit"] = {"folders": folders, "digest": fingerprint(folders, worker.data_root / "docker")}
+    return damage
 
 
 def _grade(student: str) -> dict:
@@ -194,25 +249,26 @@ def _grade(student: str) -> dict:
 
     d = _DRIVER
     assignment, stage, api = d["assignment"], d["stage"], d["api"]
+    began = time.perf_counter()
+    damage = _fresh_world(d)
+    d["execute"].agent = d["agent"]
     submitted = stage / "submitted" / student / assignment
     shutil.rmtree(stage / "submitted", ignore_errors=True)
     shutil.rmtree(stage / "autograded", ignore_errors=True)
-    shutil.copytree(d["root"] / "submitted" / student / assignment, submitted)
-    began = time.perf_counter()
+    shutil.copytree(d["root"] / "submitted" / student / assignment, submitted, symlinks=True)
+    collected = collection_time(d["root"] / "submitted" / student / assignment)
+    (submitted / "timestamp.txt").unlink(missing_ok=True)
+    (submitted / "timestamp.txt").write_text(collected)
+    d["worker"].copy_in(submitted)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         outcome = api.autograde(assignment, student, force=True, create=True)
-    heal = d["agent"].ask(op="heal")
-    damage = heal.get("damage") or ([heal["error"]] if not heal["ok"] else [])
-    if not heal["ok"] and not d["worker"].alive():  # the submission broke its engine: a new one
-        d["worker"].start()
-        d["agent"].close()
-        d["agent"] = type(d["agent"])(d["worker"], d["agent"].archive)
-        d["agent"].ask(op="heal")
     data = {"student": student, "seconds": time.perf_counter() - began, "damage": damage}
     if not outcome["success"]:
-        return {**data, "ok": False, "error": (outcome.get("error") or outcome.get("log") or "").strip()[-300:]}
+        text = (outcome.get("error") or outcome.get("log") or "").strip()
+        return {**data, "ok": False, "error": text[-300:], "log": (outcome.get("log") or "")[-6000:]}
     folder = stage / "autograded" / student / assignment
+    sanitize_folder(folder)
     if damage:
         _note_damage(folder, damage)
     result = scores(api, assignment, student)

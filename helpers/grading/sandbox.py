@@ -1,19 +1,34 @@
-"""Grading workers: one unprivileged user and one rootless Docker engine each, bounded from outside.
+"""Grading workers: a private world per submission, built from rootlesskit, bubblewrap, cgroups and tmpfs.
 
-A worker is what one submission runs against. Its engine belongs to the grading run, not to the
-instructor: a rootless ``dockerd`` started as the worker's own system user (``ldk-grader-N``) through
-Debian's ``rootlesskit`` (``dockerd-rootless.sh``), so ``docker run -v /:/host`` inside it reaches only
-what that user may reach. Its network namespace is private (ports published there clash with no one;
-no default route, so no outbound network) and the learner's kernel is started inside it, as that user.
-The whole worker (engine, containers, kernel) sits in a memory and PIDs cgroup that root creates,
-because on cgroup v1 a rootless engine has no cgroup driver of its own.
+A worker is what one submission runs in. Root sets it up; everything the learner's code runs as is the
+worker's own system user (``ldk-grader-N``):
 
-Needs root on Linux with ``rootlesskit``, ``slirp4netns``, ``uidmap`` and docker.io's contrib script;
-:func:`unavailable` says in Korean what is missing.
+* **network**: a network namespace of root's own with nothing but loopback (``ip netns``). The worker's
+  rootless engine (rootlesskit + slirp4netns) lives inside it, so even a privileged container that adds a
+  default route reaches nothing: not the internet, not the machine's own loopback listeners, and the
+  outer namespace belongs to root, out of the worker's reach.
+* **files**: the kernel and the engine each see a view built by bubblewrap (:mod:`.views`): the system
+  read-only, the course runtime read-only (kernel only), the submission's scratch folder, private /tmp.
+  No other home, clone, stage or course file of the machine.
+* **limits**: a memory/PIDs cgroup (:mod:`.cgroup`) holds every process of the worker; the engine's data
+  and the submission's scratch are tmpfs mounts of a fixed size (disk per worker is capped).
+* **fresh per submission**: :meth:`Worker.begin` kills every process of the worker, checks the kit's layers
+  on disk (:mod:`.kitcheck`), mounts a new scratch folder and starts a new engine; nothing of the previous
+  submission is left running or read back.
+
+Root never follows the learner: its logs and state are in root-only folders (``state_root()/workers/wN``
+is 0711, its ``logs`` 0700), it opens no file in a folder the worker can write (the kernel's connection
+file goes in as a descriptor, the engine's inner namespace is found through ``/proc``), and the trusted
+re-check (:mod:`.agent`) runs with ``python -I`` from a root-owned folder with a clean environment.
+
+Needs root on Linux with ``rootlesskit``, ``slirp4netns``, ``uidmap``, ``bubblewrap``, ``iproute2`` and
+docker.io's rootless script; :func:`unavailable` says in Korean what is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import pwd
 import shlex
@@ -24,10 +39,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cgroup import Cgroup
+from .views import Runtime, engine_view, kernel_view
+
 ROOTLESS_SCRIPT = "/usr/share/docker.io/contrib/dockerd-rootless.sh"
-MEMORY_LIMIT = 3 * 1024**3  # bytes for the whole worker: engine, containers and kernel
+MEMORY_LIMIT = 4 * 1024**3  # bytes for the whole worker: engine, its data tmpfs, containers and kernel
 PIDS_LIMIT = 1024  # as PrairieLearn's external grader
+DATA_SIZE = 3 * 1024**3  # the engine's data folder (the kit and what the submission builds)
+SCRATCH_SIZE = 512 * 1024**2  # the submission's working folder
 SUBID_BASE, SUBID_SIZE = 2_000_000, 65_536
+CLONE_NEWNET = 0x40000000
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def state_root() -> Path:
@@ -41,47 +63,14 @@ def unavailable() -> str | None:
         return "격리 채점은 Linux에서만 됩니다 (rootless Docker 엔진을 채점용으로 띄웁니다)."
     if os.geteuid() != 0:
         return "격리 채점은 root로 실행해야 합니다 (채점용 사용자와 엔진을 만듭니다): sudo로 다시 실행하세요."
-    missing = [name for name in ("rootlesskit", "slirp4netns", "newuidmap", "dockerd", "nsenter", "setpriv")
+    missing = [name for name in ("rootlesskit", "slirp4netns", "newuidmap", "dockerd", "setpriv", "bwrap", "ip")
                if not shutil.which(name)]
     if not Path(ROOTLESS_SCRIPT).is_file():
         missing.append(ROOTLESS_SCRIPT)
     if missing:
         return ("격리 채점에 필요한 프로그램이 없습니다: " + ", ".join(missing) +
-                ". Debian/Ubuntu: `apt-get install rootlesskit slirp4netns uidmap docker.io`.")
+                ". Debian/Ubuntu: `apt-get install rootlesskit slirp4netns uidmap bubblewrap iproute2 docker.io`.")
     return None
-
-
-_BOOT = """import runpy, site, sys
-for path in {sites!r}:
-    site.addsitedir(path)
-module = sys.argv[2]
-sys.argv = [module, *sys.argv[3:]]
-runpy.run_module(module, run_name="__main__", alter_sys=True)
-"""
-
-
-def learner_python() -> list[str]:
-    """How a worker's user starts this environment's Python: this interpreter when others may run it,
-    else the system's Python of the same version with this environment's site-packages (a pyenv
-    interpreter under /root, say, is out of the worker's reach)."""
-    exe = Path(sys.executable)
-    if _others_may_run(exe.resolve()):
-        return [str(exe)]
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    if not system.exists():
-        raise RuntimeError(f"채점용 사용자가 실행할 수 있는 Python {sys.version_info.major}.{sys.version_info.minor}이 "
-                           f"없습니다 ({exe.resolve()}는 다른 사용자가 실행할 수 없음). 시스템 python3를 설치하세요.")
-    import site
-
-    sites = [p for p in site.getsitepackages() if Path(p).is_dir()]
-    return [str(system), "-c", _BOOT.format(sites=sites)]
-
-
-def _others_may_run(path: Path) -> bool:
-    """May a user with no group in common run ``path`` (every folder above it passable)?"""
-    if not path.exists() or not path.stat().st_mode & 0o001:
-        return False
-    return all(parent.stat().st_mode & 0o001 for parent in path.parents)
 
 
 def _docker_proxy() -> str:
@@ -91,9 +80,19 @@ def _docker_proxy() -> str:
     return shutil.which("docker-proxy") or "docker-proxy"
 
 
+def setns_net(path: str) -> None:
+    """Move this thread into the network namespace at ``path`` (Python 3.11 has no ``os.setns``)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if ctypes.CDLL(None, use_errno=True).setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), f"setns {path}")
+    finally:
+        os.close(fd)
+
+
 @dataclass
 class Worker:
-    """One grading worker: user ``ldk-grader-<index>``, its rootless engine and its cgroups."""
+    """One grading worker: user ``ldk-grader-<index>``, its network, cgroup, mounts and rootless engine."""
 
     index: int
     process: subprocess.Popen | None = field(default=None, repr=False)
@@ -103,37 +102,112 @@ class Worker:
         return f"ldk-grader-{self.index}"
 
     @property
+    def netns(self) -> str:
+        return f"ldk-grader-{self.index}"
+
+    @property
     def home(self) -> Path:
+        """Root-owned (0711): the worker may pass through to the folders below that are its own."""
         return state_root() / "workers" / f"w{self.index}"
+
+    @property
+    def logs(self) -> Path:
+        """Root-only: dockerd.log, kernel.log, agent.log."""
+        return self.home / "logs"
+
+    @property
+    def private(self) -> Path:
+        """Root-only: the kernel's connection files and what root keeps about the worker."""
+        return self.home / "private"
+
+    @property
+    def data_root(self) -> Path:
+        """The engine's data folder: a tmpfs of DATA_SIZE owned by the worker."""
+        return self.home / "data"
+
+    @property
+    def scratch(self) -> Path:
+        """The submission's folder: a fresh tmpfs of SCRATCH_SIZE for each submission, owned by the worker."""
+        return self.home / "scratch"
+
+    @property
+    def learner_home(self) -> Path:
+        return self.scratch / "learner"
+
+    @property
+    def course_home(self) -> Path:
+        """``LEARN_DOCKER_HOME`` inside the worker (the course registry's data)."""
+        return self.scratch / "course-home"
 
     @property
     def runtime(self) -> Path:
         return Path("/run/learn-docker-ko") / f"w{self.index}"
 
     @property
-    def docker_host(self) -> str:
-        return f"unix://{self.runtime / 'docker.sock'}"
+    def socket(self) -> Path:
+        return self.runtime / "docker.sock"
 
     @property
-    def course_home(self) -> Path:
-        """``LEARN_DOCKER_HOME`` inside the worker (registry data, ledger, kit record)."""
-        return self.home / "course-home"
+    def docker_host(self) -> str:
+        return f"unix://{self.socket}"
 
     @property
     def ids(self) -> tuple[int, int]:
         entry = pwd.getpwnam(self.user)
         return entry.pw_uid, entry.pw_gid
 
-    def child_pid(self) -> int:
-        """The rootlesskit child: its namespaces are the worker's (user, network, mount)."""
-        return int((self.runtime / "rk" / "child_pid").read_text().strip())
+    @property
+    def cgroup(self) -> Cgroup:
+        return Cgroup(f"w{self.index}", MEMORY_LIMIT, PIDS_LIMIT)
 
-    # -- setting up ----------------------------------------------------------------------------------
+    # -- setting up (once per grading run) ------------------------------------------------------------
+    def prepare(self) -> None:
+        """User, sub-IDs, root-only folders, the outer network namespace, the cgroup, the data tmpfs."""
+        self.ensure_user()
+        for folder, mode in ((state_root(), 0o711), (self.home.parent, 0o711), (self.home, 0o711),
+                             (self.logs, 0o700), (self.private, 0o700), (self.runtime.parent, 0o711)):
+            folder.mkdir(parents=True, exist_ok=True)
+            if folder.is_symlink() or os.stat(folder).st_uid != 0:
+                raise RuntimeError(f"{folder}는 root의 폴더여야 합니다 (채점 상태 폴더가 바뀌어 있습니다).")
+            folder.chmod(mode)
+        self.cgroup.create()
+        subprocess.run(["ip", "netns", "delete", self.netns], capture_output=True)
+        subprocess.run(["ip", "netns", "add", self.netns], check=True, capture_output=True)
+        subprocess.run(["ip", "-n", self.netns, "link", "set", "lo", "up"], check=True, capture_output=True)
+        self._mount(self.data_root, DATA_SIZE)
+        self.expose_runtime()
+
+    @property
+    def runtime_mounts(self) -> Path:
+        """Root's read-only bind mounts of the course runtime, where the worker's user can reach them."""
+        return Path("/run/learn-docker-ko") / f"w{self.index}-runtime"
+
+    def expose_runtime(self, runtime: Runtime | None = None) -> None:
+        """Bind the runtime folders (a course in a 0700 folder, Python under /root ...) read-only under
+        ``runtime_mounts``: bubblewrap, run as the worker's user, binds them from there to their real paths."""
+        runtime = runtime or Runtime.current()
+        self.hide_runtime()
+        self.runtime_mounts.mkdir(mode=0o755, exist_ok=True)
+        for i, folder in enumerate(runtime.folders()):
+            target = self.runtime_mounts / str(i)
+            target.mkdir(mode=0o755, exist_ok=True)
+            subprocess.run(["mount", "--bind", str(folder), str(target)], check=True, capture_output=True)
+            subprocess.run(["mount", "-o", "remount,bind,ro,nosuid,nodev", str(target)], check=True,
+                           capture_output=True)
+
+    def hide_runtime(self) -> None:
+        if not self.runtime_mounts.is_dir():
+            return
+        for target in sorted(self.runtime_mounts.iterdir()):
+            self._unmount(target)
+            with contextlib.suppress(OSError):  # still a mount point in a namespace that is ending
+                target.rmdir()
+
     def ensure_user(self) -> None:
         try:
             pwd.getpwnam(self.user)
         except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", str(self.home),
+            subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
                             "--shell", "/usr/sbin/nologin", "--user-group", self.user], check=True)
         start = SUBID_BASE + self.index * SUBID_SIZE
         for table in ("/etc/subuid", "/etc/subgid"):
@@ -141,137 +215,183 @@ class Worker:
             if not any(line.split(":")[0] == self.user for line in text.splitlines()):
                 with open(table, "a") as f:
                     f.write(f"{self.user}:{start}:{SUBID_SIZE}\n")
+
+    def _mount(self, folder: Path, size: int) -> None:
+        """A fresh tmpfs at ``folder`` owned by the worker (whatever was there is unmounted, never read)."""
+        self._unmount(folder)
+        folder.mkdir(mode=0o700, exist_ok=True)
         uid, gid = self.ids
-        for folder in (self.home, self.runtime, self.course_home):
-            folder.mkdir(parents=True, exist_ok=True)
-            os.chown(folder, uid, gid)
-            folder.chmod(0o700)
-        state_root().chmod(0o711)  # workers may pass through to their own home, list nothing
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,uid={uid},gid={gid},nosuid,nodev",
+                        f"ldk-{folder.name}-w{self.index}", str(folder)], check=True, capture_output=True)
 
-    def cgroups(self) -> list[Path]:
-        """Create (root) this worker's memory and PIDs cgroups; return the ``cgroup.procs`` files."""
-        base = Path("/sys/fs/cgroup")
-        procs: list[Path] = []
-        if (base / "cgroup.controllers").exists():  # cgroup v2
-            group = base / f"learn-docker-ko-w{self.index}"
-            group.mkdir(exist_ok=True)
-            _write(group / "memory.max", MEMORY_LIMIT)
-            _write(group / "pids.max", PIDS_LIMIT)
-            procs.append(group / "cgroup.procs")
-        else:  # cgroup v1
-            for controller, limits in (("memory", {"memory.limit_in_bytes": MEMORY_LIMIT}),
-                                       ("pids", {"pids.max": PIDS_LIMIT})):
-                if not (base / controller).is_dir():
-                    continue
-                group = base / controller / "learn-docker-ko" / f"w{self.index}"
-                group.mkdir(parents=True, exist_ok=True)
-                for name, value in limits.items():
-                    _write(group / name, value)
-                procs.append(group / "cgroup.procs")
-        return [p for p in procs if p.exists()]
+    @staticmethod
+    def _unmount(folder: Path) -> None:
+        while os.path.ismount(folder):
+            subprocess.run(["umount", "-l", str(folder)], check=True, capture_output=True)
 
-    def _join(self) -> str:
-        """Shell that moves itself into the worker's cgroups (inherited by what it then execs)."""
-        return "".join(f"echo $$ > {shlex.quote(str(p))} 2>/dev/null; " for p in self.cgroups())
-
-    def start(self, timeout: float = 60) -> None:
-        """Start the rootless engine (as the worker's user, in its cgroups) and cut its outbound network."""
-        self.stop()
-        self.ensure_user()
-        for stale in ("docker.sock", "rk", "exec", "docker.pid"):
-            path = self.runtime / stale
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        uid, gid = self.ids
-        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(self.home),
-               "XDG_RUNTIME_DIR": str(self.runtime), "DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER": "none",
-               "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS": f"--state-dir={self.runtime / 'rk'}"}
-        dockerd = [ROOTLESS_SCRIPT, "--data-root", str(self.home / "docker"), "--exec-root",
-                   str(self.runtime / "exec"), "-H", self.docker_host, "--userland-proxy-path", _docker_proxy()]
-        drop = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *dockerd]
-        log = open(self.home / "dockerd.log", "ab")  # noqa: SIM115 - the engine keeps it open
-        self.process = subprocess.Popen(["sh", "-c", self._join() + 'exec "$@"', "sh", *drop], env=env,
-                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"채점용 엔진이 시작되지 못했습니다 ({self.home / 'dockerd.log'} 참고).")
-            if (self.runtime / "docker.sock").exists() and (self.runtime / "rk" / "child_pid").exists():
-                if self._answers():
-                    self._cut_network()
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"채점용 엔진이 {timeout:g}초 안에 응답하지 않았습니다 ({self.home / 'dockerd.log'}).")
-
-    def _answers(self) -> bool:
-        import docker
-
-        try:
-            client = docker.DockerClient(base_url=self.docker_host, version="auto", timeout=5)
-            client.close()
-            return True
-        except Exception:  # noqa: BLE001 - not up yet
-            return False
-
-    def _cut_network(self) -> None:
-        """No default route in the worker's namespace: containers and kernel reach nothing outside."""
-        if shutil.which("ip"):
-            subprocess.run(["nsenter", f"--target={self.child_pid()}", "--net", "ip", "route", "del", "default"],
-                           capture_output=True)
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None and self._answers()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
+    # -- one submission ----------------------------------------------------------------------------
+    def kill(self) -> None:
+        """Every process of the worker gone (engine, containers, kernel, agent)."""
+        self.cgroup.kill()
+        if self.process is not None:
+            self.process.wait(timeout=10)
         self.process = None
 
-    # -- what runs inside ----------------------------------------------------------------------------
-    def kernel_command(self, argv: list[str], cwd: Path, env: dict[str, str]) -> list[str]:
-        """Run ``argv`` (the learner's kernel) as the worker's user, in its network namespace, its
-        cgroups and ``cwd``, with only ``env``: nothing of the instructor's environment goes along."""
+    def fresh_scratch(self) -> None:
+        """A new, empty scratch tmpfs (only after :meth:`kill`: nothing of the worker runs)."""
+        self._mount(self.scratch, SCRATCH_SIZE)
         uid, gid = self.ids
-        assignments = [f"{k}={v}" for k, v in env.items()]
+        for folder in (self.learner_home, self.course_home):
+            folder.mkdir(mode=0o700)
+            os.chown(folder, uid, gid)
+
+    def fresh_runtime(self) -> None:
+        if self.runtime.exists() and not self.runtime.is_symlink():
+            shutil.rmtree(self.runtime)  # fd-based: never follows a link the worker planted
+        elif self.runtime.is_symlink():
+            self.runtime.unlink()
+        self.runtime.mkdir(mode=0o700)
+        os.chown(self.runtime, *self.ids)
+
+    def start_engine(self) -> None:
+        """Start the rootless engine (as the worker's user, in its cgroup and outer network namespace, its
+        dockerd in the engine view). Readiness is the agent's to see: root never connects to its socket."""
+        self.fresh_runtime()
+        uid, gid = self.ids
+        wrapper = self.home / "bin" / "dockerd"  # root's, 0755: the rootless script finds it first on PATH
+        wrapper.parent.mkdir(mode=0o755, exist_ok=True)
+        view = engine_view(self.data_root, self.runtime, self.scratch)
+        tmp = wrapper.with_suffix(".new")
+        tmp.unlink(missing_ok=True)
+        tmp.write_text("#!/bin/sh\nexec " + shlex.join([*view, "--", _real_dockerd()]) + ' "$@"\n')
+        tmp.chmod(0o755)
+        tmp.replace(wrapper)
+        env = {"PATH": f"{wrapper.parent}:{SYSTEM_PATH}", "HOME": str(self.data_root),
+               "XDG_RUNTIME_DIR": str(self.runtime), "DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER": "none",
+               "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS": f"--state-dir={self.runtime / 'rk'}"}
+        dockerd = [ROOTLESS_SCRIPT, "--data-root", str(self.data_root / "docker"), "--exec-root",
+                   str(self.runtime / "exec"), "-H", self.docker_host, "--userland-proxy-path", _docker_proxy()]
+        argv = ["nsenter", f"--net=/run/netns/{self.netns}", "setpriv", f"--reuid={uid}", f"--regid={gid}",
+                "--clear-groups", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *dockerd]
+        log = _open_log(self.logs / "dockerd.log")
+        try:
+            self.process = subprocess.Popen(["sh", "-c", self.cgroup.join_script() + 'exec "$@"', "sh", *argv],
+                                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            start_new_session=True, env={"PATH": SYSTEM_PATH})
+        finally:
+            os.close(log)
+
+    def wait_inner(self, timeout: float = 30) -> str:
+        """The path of the engine's own network namespace (rootlesskit's child), found through /proc."""
+        deadline = time.monotonic() + timeout
+        mine = os.stat("/proc/self/ns/user").st_ino
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"채점용 엔진이 시작되지 못했습니다 ({self.logs / 'dockerd.log'} 참고).")
+            for child in _children(self.process.pid):
+                try:
+                    if os.stat(f"/proc/{child}/ns/user").st_ino != mine:
+                        return f"/proc/{child}/ns/net"
+                except OSError:
+                    continue
+            time.sleep(0.02)
+        raise RuntimeError(f"채점용 엔진이 {timeout:g}초 안에 준비되지 않았습니다 ({self.logs / 'dockerd.log'}).")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def close(self) -> None:
+        """End of the grading run: nothing of the worker left (processes, mounts, namespace, cgroup)."""
+        try:
+            self.kill()
+        finally:
+            for folder in (self.scratch, self.data_root):
+                self._unmount(folder)
+            self.hide_runtime()
+            subprocess.run(["ip", "netns", "delete", self.netns], capture_output=True)
+            self.cgroup.remove()
+
+    # -- what runs inside --------------------------------------------------------------------------
+    def kernel_command(self, argv: list[str], connection_file: Path, runtime: Runtime | None = None) -> list[str]:
+        """Run ``argv`` (the learner's kernel) as the worker's user, in its cgroup, in the kernel view.
+
+        The runtime comes from root's read-only bind mounts (:meth:`expose_runtime`); root's shell opens the
+        connection file (in a root-only folder) and hands it to bubblewrap as a descriptor, then drops to
+        the worker's user; the kernel gets only ``learner_env``."""
+        runtime = runtime or Runtime.current()
+        uid, gid = self.ids
+        binds = {folder: self.runtime_mounts / str(i) for i, folder in enumerate(runtime.folders())}
+        inside = Path("/run/ldk") / connection_file.name
+        view = kernel_view(binds, self.scratch, self.socket, 3, inside, self.learner_home)
+        env: list[str] = []
+        for key, value in self.learner_env(runtime).items():
+            env += ["--setenv", key, value]
+        opens = f"exec 3< {shlex.quote(str(connection_file))}; "
         inner = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs",
-                 "nsenter", f"--target={self.child_pid()}", "--user", "--net", "--preserve-credentials",
-                 "env", "-i", *assignments, *argv]
-        return ["sh", "-c", self._join() + f"cd {shlex.quote(str(cwd))} && exec \"$@\"", "sh", *inner]
+                 *view, *env, "--", *[a.replace(str(connection_file), str(inside)) for a in argv]]
+        return ["sh", "-c", self.cgroup.join_script() + opens + 'exec "$@"', "sh", *inner]
 
-    def trusted_command(self, argv: list[str]) -> list[str]:
-        """Run ``argv`` as root (the grader) inside the worker's network namespace only."""
-        return ["nsenter", f"--target={self.child_pid()}", "--net", *argv]
-
-    def trusted_env(self) -> dict[str, str]:
-        """The environment the trusted agent sees: the worker's engine and course home, no registry online."""
-        keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "PYTHONPATH")}
-        return {**keep, "DOCKER_HOST": self.docker_host, "LEARN_DOCKER_HOME": str(self.course_home),
-                "LEARN_DOCKER_OFFLINE": "1", "HOME": str(self.course_home)}
-
-    def learner_env(self, python: str) -> dict[str, str]:
+    def learner_env(self, runtime: Runtime) -> dict[str, str]:
         """The environment the learner's kernel sees."""
-        bin_dir = str(Path(python).parent)
-        return {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(self.home / "learner"),
+        return {"PATH": f"{runtime.venv / 'bin'}:{SYSTEM_PATH}", "HOME": str(self.learner_home),
                 "LANG": "C.UTF-8", "DOCKER_HOST": self.docker_host, "LEARN_DOCKER_HOME": str(self.course_home),
-                "LEARN_DOCKER_OFFLINE": "1", "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1",
-                "MPLBACKEND": "agg"}
+                "LEARN_DOCKER_OFFLINE": "1", "LEARN_DOCKER_REGISTRY_PORT": "5050",
+                "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
 
-    def learner_dir(self) -> Path:
-        """A fresh working folder for one submission, owned by the worker's user."""
-        folder = self.home / "learner"
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(mode=0o700)
+    def agent_command(self, argv: list[str]) -> list[str]:
+        """Run ``argv`` (the trusted re-check) as the worker's user — never root —, outside the kernel view,
+        with no new privileges; the caller gives it ``python -I``, a root-owned folder and a clean env."""
         uid, gid = self.ids
-        os.chown(folder, uid, gid)
-        _compose_plugin(folder, uid, gid)
-        return folder
+        return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs", *argv]
+
+    def agent_env(self) -> dict[str, str]:
+        return {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "DOCKER_HOST": self.docker_host,
+                "LEARN_DOCKER_HOME": str(self.course_home), "HOME": str(self.private),
+                "LEARN_DOCKER_OFFLINE": "1", "LEARN_DOCKER_REGISTRY_PORT": "5050",
+                "LEARN_DOCKER_API_TIMEOUT": "30"}
+
+    def copy_in(self, source: Path) -> None:
+        """The submission's own files (a Dockerfile, compose.yaml ...; no notebook, no link) into the fresh
+        scratch folder, owned by the worker. Root writes only into the tmpfs it has just mounted."""
+        uid, gid = self.ids
+        for item in sorted(source.iterdir()) if source.is_dir() else []:
+            if item.suffix == ".ipynb" or item.is_symlink() or item.name == "timestamp.txt":
+                continue
+            dest = self.learner_home / item.name
+            if item.is_dir():
+                shutil.copytree(item, dest, symlinks=True, ignore=_links)
+            elif item.is_file():
+                shutil.copy2(item, dest)
+        for path in [self.learner_home, *self.learner_home.rglob("*")]:
+            os.lchown(path, uid, gid)
+        _compose_plugin(self.learner_home, uid, gid)
+
+
+def _links(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if os.path.islink(os.path.join(folder, n))]
+
+
+def _real_dockerd() -> str:
+    return shutil.which("dockerd", path=SYSTEM_PATH) or "/usr/sbin/dockerd"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    out: list[int] = []
+    for tid in tasks:
+        try:
+            out += [int(x) for x in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _open_log(path: Path) -> int:
+    """A log file in a root-only folder, truncated, never through a link."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
 
 
 def _compose_plugin(home: Path, uid: int, gid: int) -> None:
@@ -284,13 +404,6 @@ def _compose_plugin(home: Path, uid: int, gid: int) -> None:
         return
     plugins = home / ".docker" / "cli-plugins"
     plugins.mkdir(parents=True, exist_ok=True)
-    (plugins / "docker-compose").symlink_to(binary)
+    (plugins / "docker-compose").symlink_to(binary.resolve())
     for path in (home / ".docker", plugins, plugins / "docker-compose"):
         os.lchown(path, uid, gid)
-
-
-def _write(path: Path, value: int) -> None:
-    try:
-        path.write_text(str(value))
-    except OSError:
-        pass  # a controller that does not take the value: limits then come from the other one

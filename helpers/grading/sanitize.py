@@ -1,0 +1,46 @@
+"""The instructor's view is safe: an autograded notebook keeps no learner script or event handler.
+
+Before an autograded notebook reaches the course's ``autograded/`` (read by formgrader) and the feedback
+HTML, every output keeps only inert types (text, images as PNG/JPEG; HTML through nbconvert's
+``SanitizeHTML``, which drops ``<script>``, ``on…`` handlers and ``javascript:`` links), markdown cells
+and attachments are sanitized the same way, raw cells are emptied, and widget state is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_SCRIPT_URL = re.compile(r"(?i)\b(?:java|vb)script\s*:|\bdata\s*:\s*text/html")
+
+SAFE_OUTPUT = ("text/plain", "text/html", "text/markdown", "image/png", "image/jpeg")
+
+
+def sanitize_notebook(nb) -> None:
+    """In place: what the instructor's browser renders of ``nb`` runs no code of the learner's."""
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    for cell in nb.cells:
+        cell.pop("attachments", None)
+        if cell.cell_type == "raw":
+            cell.source = ""
+        for out in cell.get("outputs", []):
+            if "data" in out:
+                out.data = {k: v for k, v in out.data.items() if k in SAFE_OUTPUT}
+                out.pop("metadata", None)
+                out.metadata = {}
+    nb.metadata.pop("widgets", None)
+    SanitizeHTML().preprocess(nb, {})  # text/html and text/markdown through bleach; markdown and raw cells too
+    for cell in nb.cells:  # markdown links are HTML only once rendered: no script URL survives to it
+        if cell.cell_type == "markdown":
+            cell.source = _SCRIPT_URL.sub("blocked:", cell.source)
+
+
+def sanitize_folder(folder: Path) -> None:
+    """Every notebook of an autograded submission folder, rewritten sanitized."""
+    import nbformat
+
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        sanitize_notebook(nb)
+        nbformat.write(nb, path)
