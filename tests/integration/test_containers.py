@@ -419,3 +419,15 @@ def test_entrypoint_sh_looks_inside_the_image(capsys):
     assert capsys.readouterr().out.splitlines()[0] == \
         "$ docker run --rm --entrypoint sh busybox:1.35 -c 'echo inside; exit 4'"
     assert out == "inside\n" and out.exit_code == 4
+
+
+def test_run_of_a_missing_program_leaves_a_created_container_with_exit_code_127(engine, capsys):
+    with pytest.raises(errors.CommandNotFound) as info:
+        h.run("busybox:1.35", ["ehco", "hi"], name="itest-typo")
+    try:
+        assert "'itest-typo'은(는) 생성됨(created) 상태로 남았습니다" in info.value.message
+        state = engine.api.inspect_container("itest-typo")["State"]
+        assert state["Status"] == "created" and state["ExitCode"] == 127
+        assert 'exec: "ehco": executable file not found' in state["Error"]
+    finally:
+        remove_container(engine, "itest-typo")
