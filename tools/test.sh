@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh --dev
 # Debian packages the tests need, as root: chromium for the browser test (no download), and rootlesskit,
-# slirp4netns, uidmap for isolated grading (a rootless engine per grading worker).
+# slirp4netns, uidmap, bubblewrap for isolated grading (a rootless engine and private views per grading worker).
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium fonts-nanum"
 command -v rootlesskit >/dev/null 2>&1 || need="$need rootlesskit slirp4netns uidmap"
+command -v bwrap >/dev/null 2>&1 || need="$need bubblewrap"
 command -v ip >/dev/null 2>&1 || need="$need iproute2"
 if [ -n "$need" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "[test] 테스트에 필요한 Debian 패키지를 설치합니다:$need"

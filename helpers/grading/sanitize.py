@@ -13,6 +13,12 @@ from pathlib import Path
 
 _SCRIPT_URL = re.compile(r"(?i)\b(?:java|vb)script\s*:|\bdata\s*:\s*text/html")
 
+# the course's own tables and notes (h.ps, h.images ...) stay readable; no script, handler or frame
+TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "details", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+        "hr", "i", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
+        "td", "tfoot", "th", "thead", "tr", "ul"]
+ATTRIBUTES = {"*": ["style", "title", "class"], "a": ["href", "title"], "td": ["colspan", "rowspan", "style"],
+              "th": ["colspan", "rowspan", "style"]}
 SAFE_OUTPUT = ("text/plain", "text/html", "text/markdown", "image/png", "image/jpeg")
 
 
@@ -30,7 +36,7 @@ def sanitize_notebook(nb) -> None:
                 out.pop("metadata", None)
                 out.metadata = {}
     nb.metadata.pop("widgets", None)
-    SanitizeHTML().preprocess(nb, {})  # text/html and text/markdown through bleach; markdown and raw cells too
+    SanitizeHTML(tags=TAGS, attributes=ATTRIBUTES).preprocess(nb, {})  # html/markdown outputs and cells via bleach
     for cell in nb.cells:  # markdown links are HTML only once rendered: no script URL survives to it
         if cell.cell_type == "markdown":
             cell.source = _SCRIPT_URL.sub("blocked:", cell.source)

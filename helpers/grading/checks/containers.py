@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import time
 
 from ...containers import argv_of
 from ...display import state_ko
@@ -23,9 +24,14 @@ from .base import (
 _STATE_ALIASES = {"stopped": "exited", "up": "running"}
 _STATES = ("running", "exited", "created", "paused", "restarting", "dead")
 
-def container_running(name: str, image: str | None = None) -> bool:
-    """The container ``name`` exists, is running, and (if given) was made from ``image``."""
+def container_running(name: str, image: str | None = None, *, settle: float = 5) -> bool:
+    """The container ``name`` exists, is running, and (if given) was made from ``image``. A container the
+    engine is restarting (its restart back-off) gets up to ``settle`` seconds to settle first."""
     c = need_container(name)
+    deadline = time.monotonic() + settle
+    while c.status == "restarting" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        c = need_container(name)
     if c.status != "running":
         fail(f"컨테이너 '{name}'이(가) 실행 중이어야 합니다.", state_ko("running"), status_text(c),
              _state_hint(name, c.status, "running"))

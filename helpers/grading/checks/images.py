@@ -54,10 +54,11 @@ def _how(how: str) -> str:
     return how
 
 
-def image_cmd(ref: str, expected_cmd, *, how: str = "commit") -> bool:
+def image_cmd(ref: str, expected_cmd, *, how: str = "commit", form: str = "any") -> bool:
     """The image ``ref`` runs ``expected_cmd`` by default (its Cmd; a string may be shell form).
 
-    ``how`` says how the learner made the image ('commit' or 'Dockerfile'), so the hint shows that way.
+    ``how`` says how the learner made the image ('commit' or 'Dockerfile'), so the hint shows that way;
+    ``form='exec'`` accepts only the exec form (``CMD ["python3", "app.py"]``), not ``CMD python3 app.py``.
     """
     _how(how)
     img = need_image(ref)
@@ -66,7 +67,12 @@ def image_cmd(ref: str, expected_cmd, *, how: str = "commit") -> bool:
     # shell form: the CLI keeps the text as typed (``CMD echo "a b"`` -> sh -c 'echo "a b"')
     shell = {shlex.join(want), " ".join(want), expected_cmd if isinstance(expected_cmd, str) else ""}
     shell |= {" ".join(f'"{w}"' if " " in w else w for w in want)}
-    ok = cmd == want or (cmd[:2] == ["/bin/sh", "-c"] and len(cmd) == 3 and cmd[2] in shell)
+    ok = cmd == want or (form != "exec" and cmd[:2] == ["/bin/sh", "-c"] and len(cmd) == 3 and cmd[2] in shell)
+    if not ok and form == "exec" and cmd[:2] == ["/bin/sh", "-c"]:
+        exec_form = json.dumps(want, ensure_ascii=False)
+        fail(f"이미지 '{ref}'의 기본 명령(CMD)은 exec 형식이어야 합니다.", f"CMD {exec_form}",
+             f"셸 형식 {show_value(cmd)} (셸이 PID 1이 되어 종료 신호가 앱에 가지 않습니다)",
+             f"Dockerfile의 CMD를 JSON 배열로 쓰세요: CMD {exec_form}")
     if not ok:
         exec_form = json.dumps(want, ensure_ascii=False)
         hint = (f"commit할 때 changes=['CMD {exec_form}']를 주세요 (docker commit --change='CMD {exec_form}')."
