@@ -89,13 +89,16 @@ BLANK_REASONS = {
 
 def _from_expected_files() -> None:
     """Assignments beyond the book describe their mistakes in tests/submissions/<a>/expected.json
-    ({"failing": [grade ids], "reasons": [Korean fragments]}); their sdk/cli notebooks must get full marks."""
+    ({"failing": [grade ids], "reasons": [Korean fragments]}, and optionally the same for "loopholes"); their
+    sdk/cli notebooks must get full marks."""
     for expected in sorted((REPO / "tests" / "submissions").glob("*/expected.json")):
         a = expected.parent.name
         if a in MISTAKES:
             continue
         data = json.loads(expected.read_text(encoding="utf-8"))
         MISTAKES[a] = {"mistakes": (set(data["failing"]), list(data["reasons"]))}
+        if "loopholes" in data:  # tests/submissions/<a>/loopholes.ipynb: shortcuts the checks must not let pass
+            MISTAKES[a]["loopholes"] = (set(data["loopholes"]["failing"]), list(data["loopholes"]["reasons"]))
         others = [name for name in ("sdk", "cli") if (expected.parent / f"{name}.ipynb").exists()]
         if others:
             OTHER_SOLUTIONS[a] = others
