@@ -65,6 +65,11 @@ def execute(name: str, command, *, workdir: str | None = None, user: str | None 
     c = container(name)
     argv = argv_of(command)
     echo("exec", ["-w", workdir] if workdir else None, ["-u", user] if user else None, name, argv)
+    if c.status == "restarting":  # a restart loop (chapter 12): starting it by hand would not help
+        raise errors.ContainerNotRunning(
+            f"'{name}'은(는) 재시작 반복 중입니다 (주 프로세스가 곧바로 끝나고 재시작 정책이 다시 시작함).",
+            hint=f"h.logs('{name}')로 끝나는 이유를 보세요. h.update('{name}', restart='no')로 반복을 멈춘 뒤 "
+                 f"h.cp('{name}:/경로', '.')로 파일을 꺼내 볼 수 있습니다 (12장).")
     if c.status != "running":
         raise errors.ContainerNotRunning(f"'{name}'은(는) 지금 '{c.status}' 상태입니다.",
                                          hint=f"`h.start('{name}')`로 먼저 시작하세요.")

@@ -118,3 +118,12 @@ def test_cp_into_a_container_and_its_korean_errors(fake, capsys, tmp_path, monke
     assert "한쪽만" in both.value.message
     with pytest.raises(errors.ContainerNotFound):
         h.cp("ghost:/etc/app.conf", ".")
+
+
+def test_exec_into_a_restart_loop_says_what_to_do_instead(fake, capsys):
+    c = fake.add_container("greeter")
+    c.status = "restarting"
+    with pytest.raises(errors.ContainerNotRunning) as info:
+        h.exec("greeter", "ls /etc")
+    assert "재시작 반복 중" in info.value.message
+    assert "h.update('greeter', restart='no')" in info.value.hint and "h.cp(" in info.value.hint
