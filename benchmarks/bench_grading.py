@@ -14,8 +14,9 @@ graded in the same run:
    (the instructor's engine), on the first ``--cli`` submissions only (its per-submission figure is
    what compares).
 
-Target: 100 submissions in <= 5 minutes on 2 cores with N workers, isolation included. Needs root.
-Not a test: it measures and prints; it exits 1 only when a submission fails to grade.
+Target: 100 submissions in <= 5 minutes on 2 cores with N workers, isolation included, and the same score
+for every submission with 1 and N workers (it prints how many differ). Needs root.
+Not a test: it measures and prints; it exits 1 when a submission fails to grade or scores differ.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         print(why, file=sys.stderr)
         return 2
     a = args.assignment
-    root = Path(tempfile.mkdtemp(prefix="ldk-bench-grading-"))
+    parent = Path(tempfile.mkdtemp(prefix="ldk-bench-grading-"))  # 0700, as an instructor's home
+    root = parent / "course"
+    root.mkdir()
     shutil.copy(REPO / "nbgrader_config.py", root)
     shutil.copytree(REPO / "source" / a, root / "source" / a)
     students = []
@@ -64,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{a}: 제출 {len(students)}개 (4개마다 하나는 흔한 실수), 코어 {os.cpu_count()}개")
     failed = 0
     rows = []
+    by_pass: dict[int, dict[str, float]] = {}
     passes = ([] if args.skip_one_worker else [1]) + [args.workers]
     for workers in passes:
         began = time.perf_counter()
@@ -71,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - began
         failed += sum(not r.ok for r in results)
         scores = sorted({r.score for r in results})
+        by_pass[workers] = {r.student: r.score for r in results}
         rows.append((f"격리, 워커 {workers}개", seconds, len(results), scores))
     if args.cli:
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -84,11 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds, count, scores in rows:
         per = seconds / max(count, 1)
         print(f"{name:<24}{count:>6}{seconds:>10.1f}{per:>14.2f}{per * 100:>16.0f}  {scores}")
+    if len(by_pass) == 2:  # grading must not depend on load: the same submission, the same score
+        one, many = by_pass[1], by_pass[args.workers]
+        differ = sorted(s for s in one if one[s] != many.get(s))
+        print(f"워커 1개와 {args.workers}개의 점수가 다른 제출물: {len(differ)}개 (목표 0)"
+              + (f" — {', '.join(differ[:10])}" if differ else ""))
+        failed += len(differ)
     best = rows[len(passes) - 1]
     per100 = best[1] / best[2] * 100
     print(f"목표: 제출물 100개를 {TARGET_SECONDS:.0f}초 안에 → 워커 {args.workers}개로 {per100:.0f}초 "
           f"({'달성' if per100 <= TARGET_SECONDS else '미달'})")
-    shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(parent, ignore_errors=True)
     return 1 if failed else 0
 
 

@@ -102,10 +102,12 @@ def _attacks(root: Path, port: int) -> dict[str, dict[str, str | None]]:
         "    except Exception as _e:\n        _seen.append(type(_e).__name__)\n"
         "print(_seen)\nanswer_vm = 'B'\n"
     )
-    flood = ("import sys, os\nfor _ in range(2000):\n    sys.stdout.write('x' * 50000 + '\\n')\n"
+    flood = ("import sys, os\n"
              "try:\n    with open('big', 'wb') as _f:\n        for _ in range(4096):\n"
              "            _f.write(b'0' * 1024 * 1024)\nexcept OSError as _e:\n    print('디스크:', _e.errno)\n"
-             "os.remove('big')\nanswer_vm = 'B'\n")
+             "os.remove('big')\nsys.stdout.flush()\n"
+             "for _ in range(2000):\n    sys.stdout.write('x' * 50000 + '\\n')\n"
+             "answer_vm = 'B'\n")
     escape = (
         "import docker, os\n"
         f"for _p in ['{root}/gradebook.db', '{root}/source/{A}/{A}.ipynb']:\n"
@@ -280,15 +282,17 @@ def test_the_network_stays_cut_even_with_a_route_added(graded):
 
 def test_poison_does_not_reach_the_next_submission(graded):
     root, results, _, _ = graded
-    assert results["poison"].score == 11
+    assert results["poison"].ok  # its own background process removed its own containers: its loss only
+    assert results["after_poison"].score == 11
     assert "ldk-poison" not in _graded_text(root, "after_poison")
 
 
 @pytest.mark.parametrize(("attack", "said"), [("kit_damage", "키트 이미지"), ("layer_edit", "레이어 파일")])
 def test_kit_damage_is_found_repaired_and_reported(graded, attack, said):
     root, _, _, _ = graded
-    page = _feedback(root, f"after_{attack}") if said == "레이어 파일" else _feedback(root, attack)
+    page = _feedback(root, attack)
     assert "채점 환경 안내" in page and said in page
+    assert "채점 환경 안내" not in _feedback(root, f"after_{attack}")
 
 
 def test_test_cells_above_the_setup_cell_earn_nothing(graded):
@@ -323,9 +327,13 @@ def test_leftovers_stay_in_the_grading_engine(graded, snapshot):
 
 def test_the_instructor_view_carries_no_learner_script(graded):
     root, _, _, _ = graded
-    for student in ("escape", "flood", "network"):
-        text = _graded_text(root, student) + _feedback(root, student)
-        assert "<script>alert" not in text and "onerror=alert" not in text and "alert(3)" not in text
+    nb = json.loads(_graded_text(root, "escape"))
+    outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]])
+    assert "alert(1)" in json.dumps([c["source"] for c in nb["cells"]])  # the attack is there, as code
+    assert "<script>" not in outputs and "onerror" not in outputs and "alert(3)" not in outputs
+    assert "application/javascript" not in outputs
+    page = _feedback(root, "escape")
+    assert "<script>alert" not in page and "onerror=alert" not in page
 
 
 def test_two_workers_give_the_same_scores_as_one(graded):

@@ -39,9 +39,9 @@ class Agent:
         self.run = None
 
     # -- self-healing between submissions -----------------------------------------------------------
-    def heal(self) -> list[str]:
-        """Bring the engine back to exactly the kit, an empty course registry and nothing else.
-        Returns what the previous submission had damaged (Korean lines) — not its ordinary leftovers."""
+    def heal(self, registry: bool = True) -> list[str]:
+        """Bring the engine back to exactly the kit (and, with ``registry``, an empty course registry) and
+        nothing else. Returns what the submission had damaged (Korean lines) — not its ordinary leftovers."""
         import docker.errors as de
 
         api = self._engine()
@@ -81,8 +81,9 @@ class Agent:
             repo, tag = name.rsplit(":", 1)
             if name not in {t for img in api.images() for t in img.get("RepoTags") or []}:
                 api.tag(image_id, repo, tag)
-        with self.h.quiet():  # an empty course registry (the scratch folder is new), as the setup cell expects
-            self.h.registry.start(chapter="registry")
+        if registry:  # an empty course registry (the scratch folder is new), as the setup cell expects
+            with self.h.quiet():
+                self.h.registry.start(chapter="registry")
         return damage
 
     def layers(self) -> list[dict]:
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         request = json.loads(line)
         try:
             if request["op"] == "heal":
-                reply = {"ok": True, "damage": agent.heal(), "layers": agent.layers()}
+                reply = {"ok": True, "damage": agent.heal(request.get("registry", True)), "layers": agent.layers()}
             elif request["op"] == "mark":
                 agent.mark()
                 reply = {"ok": True}

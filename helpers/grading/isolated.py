@@ -65,7 +65,11 @@ class SandboxKernelManager(AsyncKernelManager):
         self.connection_file = str(self.worker.private / f"kernel-{uuid.uuid4().hex[:12]}.json")
 
     async def _async_pre_start_kernel(self, **kw):
-        kw.update(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(self.worker.private))
+        # the kernel's own stdout/stderr (not cell outputs) are the learner's to flood: dropped, unless an
+        # instructor debugging the grader asks for them (LEARN_DOCKER_KERNEL_LOG=1: logs/kernel.log, root-only)
+        out = _open_log(self.worker.logs / "kernel.log") if os.environ.get("LEARN_DOCKER_KERNEL_LOG") else None
+        kw.update(stdout=out if out is not None else subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                  cwd=str(self.worker.private))
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None):

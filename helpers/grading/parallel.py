@@ -212,23 +212,14 @@ def _stop_driver() -> None:
         _DRIVER["worker"].close()
 
 
-def _fresh_world(d: dict) -> list[str]:
-    """Before each submission: every process of the worker gone, the kit checked on disk, a new scratch
-    folder, a new engine (in a new namespace this process enters) and a new agent that heals it."""
+def _fresh_world(d: dict) -> None:
+    """Before each submission (the worker's processes are gone): a new scratch folder, a new engine (in a
+    new namespace this process enters) and a new agent that brings it to the kit and a new registry."""
     from .isolated import AgentClient
     from .kitcheck import fingerprint, layer_folders
     from .sandbox import setns_net
 
     worker: Worker = d["worker"]
-    if d.get("agent"):
-        d["agent"].close()
-        d["agent"] = None
-    worker.kill()
-    damage: list[str] = []
-    if d.get("kit") is not None and fingerprint(d["kit"]["folders"], worker.data_root) != d["kit"]["digest"]:
-        damage.append("과정 키트 이미지의 레이어 파일이 디스크에서 바뀌어 있었습니다 (엔진 데이터를 새로 만들었습니다).")
-        worker._mount(worker.data_root, DATA_SIZE)
-        d["kit"] = None
     worker.fresh_scratch()
     worker.start_engine()
     setns_net(worker.wait_inner())
@@ -236,11 +227,35 @@ def _fresh_world(d: dict) -> list[str]:
     heal = d["agent"].ask(op="heal")
     if not heal.get("ok"):
         raise RuntimeError(f"채점 환경을 준비하지 못했습니다: {heal.get('error')}")
-    if d.get("kit") is not None:  # the first load of a fresh data folder is no damage
-        damage += heal.get("damage") or []
     folders = layer_folders(heal.get("layers") or [], worker.data_root / "docker")
     if d.get("kit") is None or d["kit"]["folders"] != folders:  # first load, or a reload: nothing learner ran yet
         d["kit"] = {"folders": folders, "digest": fingerprint(folders, worker.data_root / "docker")}
+
+
+def _after(d: dict) -> list[str]:
+    """After each submission: what it damaged (the kit by name and ID, then by its layers on disk once every
+    process of the worker is gone). Damaged layers mean a new engine data folder for the next submission."""
+    from .kitcheck import fingerprint
+
+    worker: Worker = d["worker"]
+    damage: list[str] = []
+    agent = d.get("agent")
+    if agent is not None and worker.alive():
+        try:
+            heal = agent.ask(op="heal", registry=False, timeout=60)
+            damage += heal.get("damage") or ([] if heal.get("ok") else [f"엔진을 되돌리지 못했습니다: {heal.get('error')}"])
+        except (RuntimeError, ValueError) as exc:
+            damage.append(f"채점용 엔진이 응답하지 않았습니다: {exc}")
+        agent.close()
+    elif agent is not None:
+        damage.append("채점용 엔진이 멈춰 있었습니다 (다시 시작했습니다).")
+        agent.close()
+    d["agent"] = None
+    worker.kill()
+    if d.get("kit") is not None and fingerprint(d["kit"]["folders"], worker.data_root / "docker") != d["kit"]["digest"]:
+        damage.append("과정 키트 이미지의 레이어 파일이 디스크에서 바뀌어 있었습니다 (엔진 데이터를 새로 만들었습니다).")
+        worker._mount(worker.data_root, DATA_SIZE)
+        d["kit"] = None
     return damage
 
 
@@ -250,7 +265,7 @@ def _grade(student: str) -> dict:
     d = _DRIVER
     assignment, stage, api = d["assignment"], d["stage"], d["api"]
     began = time.perf_counter()
-    damage = _fresh_world(d)
+    _fresh_world(d)
     d["execute"].agent = d["agent"]
     submitted = stage / "submitted" / student / assignment
     shutil.rmtree(stage / "submitted", ignore_errors=True)
@@ -260,9 +275,12 @@ def _grade(student: str) -> dict:
     (submitted / "timestamp.txt").unlink(missing_ok=True)
     (submitted / "timestamp.txt").write_text(collected)
     d["worker"].copy_in(submitted)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        outcome = api.autograde(assignment, student, force=True, create=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            outcome = api.autograde(assignment, student, force=True, create=True)
+    finally:
+        damage = _after(d)
     data = {"student": student, "seconds": time.perf_counter() - began, "damage": damage}
     if not outcome["success"]:
         text = (outcome.get("error") or outcome.get("log") or "").strip()

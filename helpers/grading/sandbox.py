@@ -164,13 +164,16 @@ class Worker:
     def prepare(self) -> None:
         """User, sub-IDs, root-only folders, the outer network namespace, the cgroup, the data tmpfs."""
         self.ensure_user()
+        self.cgroup.create()
+        self.cgroup.kill()  # what a crashed grading run left of this worker
+        subprocess.run(["pkill", "-KILL", "-u", self.user], capture_output=True)
+        for folder in (self.scratch, self.data_root):
+            self._unmount(folder)
         for folder, mode in ((state_root(), 0o711), (self.home.parent, 0o711), (self.home, 0o711),
                              (self.logs, 0o700), (self.private, 0o700), (self.runtime.parent, 0o711)):
-            folder.mkdir(parents=True, exist_ok=True)
-            if folder.is_symlink() or os.stat(folder).st_uid != 0:
-                raise RuntimeError(f"{folder}는 root의 폴더여야 합니다 (채점 상태 폴더가 바뀌어 있습니다).")
+            _claim(folder)
+            folder.mkdir(mode=mode, exist_ok=True)
             folder.chmod(mode)
-        self.cgroup.create()
         subprocess.run(["ip", "netns", "delete", self.netns], capture_output=True)
         subprocess.run(["ip", "netns", "add", self.netns], check=True, capture_output=True)
         subprocess.run(["ip", "-n", self.netns, "link", "set", "lo", "up"], check=True, capture_output=True)
@@ -285,12 +288,14 @@ class Worker:
         """The path of the engine's own network namespace (rootlesskit's child), found through /proc."""
         deadline = time.monotonic() + timeout
         mine = os.stat("/proc/self/ns/user").st_ino
+        outer = os.stat(f"/run/netns/{self.netns}").st_ino
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"채점용 엔진이 시작되지 못했습니다 ({self.logs / 'dockerd.log'} 참고).")
             for child in _children(self.process.pid):
-                try:
-                    if os.stat(f"/proc/{child}/ns/user").st_ino != mine:
+                try:  # rootlesskit's child: its own user namespace, and (once it unshared it) its own network
+                    if (os.stat(f"/proc/{child}/ns/user").st_ino != mine
+                            and os.stat(f"/proc/{child}/ns/net").st_ino != outer):
                         return f"/proc/{child}/ns/net"
                 except OSError:
                     continue
@@ -326,7 +331,9 @@ class Worker:
         env: list[str] = []
         for key, value in self.learner_env(runtime).items():
             env += ["--setenv", key, value]
-        opens = f"exec 3< {shlex.quote(str(connection_file))}; "
+        # Ctrl-C (nbclient's interrupt: SIGINT to the process group) is for the kernel, which sets its own handler
+        # while a cell runs; bubblewrap ignores it, or it would die and take the kernel with it
+        opens = f"trap '' INT; exec 3< {shlex.quote(str(connection_file))}; "
         inner = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs",
                  *view, *env, "--", *[a.replace(str(connection_file), str(inside)) for a in argv]]
         return ["sh", "-c", self.cgroup.join_script() + opens + 'exec "$@"', "sh", *inner]
@@ -365,6 +372,24 @@ class Worker:
         for path in [self.learner_home, *self.learner_home.rglob("*")]:
             os.lchown(path, uid, gid)
         _compose_plugin(self.learner_home, uid, gid)
+
+
+def _claim(folder: Path) -> None:
+    """Make sure ``folder`` is root's own: a link or a folder of someone else's there (an older layout, a
+    worker's doing) is moved aside and removed without following anything in it."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return
+    if not os.path.islink(folder) and st.st_uid == 0:
+        return
+    aside = folder.with_name(f".stale-{folder.name}-{time.time_ns()}")
+    os.rename(folder, aside)
+    if os.path.islink(aside) or not aside.is_dir():
+        aside.unlink()
+    else:
+        shutil.rmtree(aside)  # descriptor-based: never follows a link inside
 
 
 def _links(folder: str, names: list[str]) -> list[str]:
