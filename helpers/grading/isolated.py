@@ -220,17 +220,19 @@ def make_execute():
                 cell.outputs = verdict_outputs(self._marked, reply, meta.get("points"))
             return cell, resources
 
-        def output(self, outs, msg, display_id, cell_index):
-            """Keep at most OUTPUT_LIMIT bytes of a cell's outputs, with a Korean note where cut."""
-            size = len(json.dumps(msg.get("content", {}), default=str))
-            self._bytes = getattr(self, "_bytes", 0) + size
+        def process_message(self, msg, cell, cell_index):
+            """Keep at most OUTPUT_LIMIT bytes of what a cell sends (outputs, display updates, widget
+            messages), with one Korean note where cut; status messages always pass (they end the cell)."""
+            if msg.get("msg_type") in ("status", "execute_input", "clear_output"):
+                return super().process_message(msg, cell, cell_index)
+            self._bytes = getattr(self, "_bytes", 0) + len(json.dumps(msg.get("content", {}), default=str))
             if self._bytes > OUTPUT_LIMIT:
                 if not getattr(self, "_cut", False):
                     self._cut = True
-                    outs.append(stdout_output(f"\n[출력이 {OUTPUT_LIMIT // 1000}KB를 넘어 나머지는 저장하지 "
-                                              "않았습니다]\n"))
+                    cell.outputs.append(stdout_output(f"\n[출력이 {OUTPUT_LIMIT // 1000}KB를 넘어 나머지는 저장하지 "
+                                                      "않았습니다]\n"))
                 return None
-            return super().output(outs, msg, display_id, cell_index)
+            return super().process_message(msg, cell, cell_index)
 
         def _values(self, source: str) -> dict:
             names = free_names(source)

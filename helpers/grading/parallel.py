@@ -185,7 +185,7 @@ def _init_driver(indexes, assignment: str, root: str, archive: str) -> None:
     execute.setup_id = _setup_id(stage / "source" / assignment, setup_cell_id)
     SandboxKernelManager.worker = worker
     _DRIVER.update(worker=worker, api=api, stage=stage, assignment=assignment, root=Path(root),
-                   archive=Path(archive), execute=execute, agent=None, kit=None)
+                   archive=Path(archive), execute=execute, agent=None, kit=worker.kept_kit())
     util.Finalize(None, _stop_driver, exitpriority=10)
 
 
@@ -230,6 +230,7 @@ def _fresh_world(d: dict) -> None:
     folders = layer_folders(heal.get("layers") or [], worker.data_root / "docker")
     if d.get("kit") is None or d["kit"]["folders"] != folders:  # first load, or a reload: nothing learner ran yet
         d["kit"] = {"folders": folders, "digest": fingerprint(folders, worker.data_root / "docker")}
+    worker.keep_kit(None)  # learner code runs from now on: only _after's check may record the kit again
 
 
 def _after(d: dict) -> list[str]:
@@ -256,6 +257,7 @@ def _after(d: dict) -> list[str]:
         damage.append("과정 키트 이미지의 레이어 파일이 디스크에서 바뀌어 있었습니다 (엔진 데이터를 새로 만들었습니다).")
         worker._mount(worker.data_root, DATA_SIZE)
         d["kit"] = None
+    worker.keep_kit(d.get("kit"))
     return damage
 
 

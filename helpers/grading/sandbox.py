@@ -167,8 +167,7 @@ class Worker:
         self.cgroup.create()
         self.cgroup.kill()  # what a crashed grading run left of this worker
         subprocess.run(["pkill", "-KILL", "-u", self.user], capture_output=True)
-        for folder in (self.scratch, self.data_root):
-            self._unmount(folder)
+        self._unmount(self.scratch)
         for folder, mode in ((state_root(), 0o711), (self.home.parent, 0o711), (self.home, 0o711),
                              (self.logs, 0o700), (self.private, 0o700), (self.runtime.parent, 0o711)):
             _claim(folder)
@@ -177,8 +176,41 @@ class Worker:
         subprocess.run(["ip", "netns", "delete", self.netns], capture_output=True)
         subprocess.run(["ip", "netns", "add", self.netns], check=True, capture_output=True)
         subprocess.run(["ip", "-n", self.netns, "link", "set", "lo", "up"], check=True, capture_output=True)
-        self._mount(self.data_root, DATA_SIZE)
+        if not self.kept_kit():
+            self._mount(self.data_root, DATA_SIZE)
         self.expose_runtime()
+
+    @property
+    def kit_record(self) -> Path:
+        """Root-only: the kit's layer folders and their fingerprint (``kitcheck``), as last verified."""
+        return self.private / "kit.json"
+
+    def kept_kit(self) -> dict | None:
+        """The engine data of an earlier grading run, when it is still mounted and its kit layers are exactly
+        as recorded (checked now, with nothing of the worker running); else None (and the record goes)."""
+        import json
+
+        from .kitcheck import fingerprint
+
+        try:
+            record = json.loads(self.kit_record.read_text())
+        except (OSError, ValueError):
+            return None
+        folders = [Path(p) for p in record.get("folders") or []]
+        if (os.path.ismount(self.data_root) and folders
+                and fingerprint(folders, self.data_root / "docker") == record.get("digest")):
+            return {"folders": folders, "digest": record["digest"]}
+        self.kit_record.unlink(missing_ok=True)
+        return None
+
+    def keep_kit(self, kit: dict | None) -> None:
+        """Record the verified kit so the next grading run reuses this engine data (or forget it)."""
+        import json
+
+        if kit is None:
+            self.kit_record.unlink(missing_ok=True)
+            return
+        self.kit_record.write_text(json.dumps({"folders": [str(p) for p in kit["folders"]], "digest": kit["digest"]}))
 
     @property
     def runtime_mounts(self) -> Path:
@@ -310,8 +342,9 @@ class Worker:
         try:
             self.kill()
         finally:
-            for folder in (self.scratch, self.data_root):
-                self._unmount(folder)
+            self._unmount(self.scratch)
+            if not self.kit_record.exists():  # a verified kit stays mounted for the next grading run
+                self._unmount(self.data_root)
             self.hide_runtime()
             subprocess.run(["ip", "netns", "delete", self.netns], capture_output=True)
             self.cgroup.remove()

@@ -8,8 +8,10 @@ and attachments are sanitized the same way, raw cells are emptied, and widget st
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 _SCRIPT_URL = re.compile(r"(?i)\b(?:java|vb)script\s*:|\bdata\s*:\s*text/html")
 
@@ -39,7 +41,20 @@ def sanitize_notebook(nb) -> None:
     SanitizeHTML(tags=TAGS, attributes=ATTRIBUTES).preprocess(nb, {})  # html/markdown outputs and cells via bleach
     for cell in nb.cells:  # markdown links are HTML only once rendered: no script URL survives to it
         if cell.cell_type == "markdown":
-            cell.source = _SCRIPT_URL.sub("blocked:", cell.source)
+            cell.source = _defuse(cell.source)
+        for out in cell.get("outputs", []):
+            if "text/markdown" in out.get("data", {}):
+                out.data["text/markdown"] = _defuse(out.data["text/markdown"])
+
+
+def _defuse(text) -> str:
+    """Markdown that cannot render a script link: text that spells a script URL in any way the renderer
+    would decode (entities, percent-escapes) is shown as a code block instead of being rendered."""
+    text = "".join(text) if isinstance(text, list) else text
+    decoded = html.unescape(text)
+    if _SCRIPT_URL.search(decoded) or _SCRIPT_URL.search(unquote(decoded)):
+        return "```\n" + text.replace("`", "'") + "\n```"
+    return text
 
 
 def sanitize_folder(folder: Path) -> None:

@@ -169,17 +169,19 @@ def execute():
 
 
 def test_outputs_below_the_cap_are_kept(execute):
-    outs = []
+    cell = new_code_cell("print()")
+    outs = cell.outputs
     for n in range(3):
-        execute.output(outs, stream_msg(f"줄 {n}\n", n), None, 0)
+        execute.process_message(stream_msg(f"줄 {n}\n", n), cell, 0)
     assert [o.text for o in outs] == ["줄 0\n", "줄 1\n", "줄 2\n"]
 
 
 def test_outputs_are_cut_at_the_cap_with_one_korean_note(execute):
-    outs = []
+    cell = new_code_cell("print()")
+    outs = cell.outputs
     chunk = "y" * 9_000
     for n in range(40):  # 360 KB
-        execute.output(outs, stream_msg(chunk, n), None, 0)
+        execute.process_message(stream_msg(chunk, n), cell, 0)
     notes = [o for o in outs if HANGUL.search(o.text)]
     assert len(notes) == 1
     assert outs[-1] is notes[0]
@@ -191,9 +193,10 @@ def test_outputs_are_cut_at_the_cap_with_one_korean_note(execute):
 
 
 def test_one_huge_output_is_not_kept(execute):
-    outs = []
-    execute.output(outs, stream_msg("z" * (OUTPUT_LIMIT + 1), 0), None, 0)
-    execute.output(outs, stream_msg("작은 출력\n", 1), None, 0)
+    cell = new_code_cell("print()")
+    outs = cell.outputs
+    execute.process_message(stream_msg("z" * (OUTPUT_LIMIT + 1), 0), cell, 0)
+    execute.process_message(stream_msg("작은 출력\n", 1), cell, 0)
     assert len(outs) == 1 and "z" not in outs[0].text
 
 
@@ -229,7 +232,7 @@ def sandbox(execute, monkeypatch):
         cell.outputs = []
         texts = ["x" * 9_000] * 40 if "#flood" in cell.source else [cell.source.split("#out:", 1)[-1]]
         for n, text in enumerate(texts):
-            execute.output(cell.outputs, stream_msg(text, n), None, index)
+            execute.process_message(stream_msg(text, n), cell, index)
         return cell
 
     monkeypatch.setattr(execute, "execute_cell", execute_cell)
@@ -284,9 +287,6 @@ def test_a_display_with_an_id_is_kept_and_updated_within_the_cap(execute):
     assert [o.data["text/plain"] for o in cell.outputs] == ["나중"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: update_display_data goes through nbclient's _update_display_id, not "
-                   "output(), so the per-cell cap never sees it: one update of any size replaces a small display "
-                   "(of this cell or any earlier one)")
 def test_an_updated_display_is_capped_too(execute):
     cell = execute.nb.cells[0]
     cell.outputs = []

@@ -152,9 +152,6 @@ def test_markdown_script_links_are_blocked(source):
     assert live_scripts(nb) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _SCRIPT_URL matches the raw markdown text, but a markdown link "
-                   "destination may spell the scheme with HTML entities, which nbconvert's renderer decodes "
-                   "into href=\"javascript:...\"")
 @pytest.mark.parametrize("source", ["[x](&#106;avascript:alert(1))", "[x](javascript&colon;alert(1))",
                                     "[x](&#x6A;avascript&#58;alert(1))"])
 def test_markdown_script_links_spelled_with_entities_are_blocked(source):
@@ -164,8 +161,6 @@ def test_markdown_script_links_spelled_with_entities_are_blocked(source):
     assert live_scripts(nb) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: script links are blocked in markdown cells only; a text/markdown "
-                   "output (display(Markdown(...))) keeps [x](javascript:...), which nbconvert renders as a link")
 def test_markdown_outputs_lose_their_script_links():
     out = new_output("display_data", data={"text/markdown": "[x](javascript:alert(1))", "text/plain": "x"})
     nb = new_notebook(cells=[new_code_cell("show()", outputs=[out])])
