@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -134,7 +135,7 @@ def _attacks(root: Path, port: int) -> dict[str, dict[str, str | None]]:
         "layer_edit": {"task7_code": (
             "h.rmi('ex02-old-image:1.0')\nimport docker\n_c = docker.from_env()\n"
             "_d = _c.images.get('busybox:1.35').attrs['GraphDriver']['Data']['UpperDir']\n"
-            "_c.containers.run('busybox:1.35', ['sh', '-c', 'echo \"echo forged\" > /layer/bin/hostname; true'],\n"
+            "_c.containers.run('busybox:1.35', ['sh', '-c', 'echo forged >> /layer/etc/group; echo x > /layer/forged'],\n"
             "                  volumes={_d: {'bind': '/layer', 'mode': 'rw'}}, remove=True)\n")},
         "never_ending": {"task3_code": "h.run('busybox:1.35', 'sleep 3600', name='ex02-box', timeout=3600)\n"},
         "flood": {"task1_code": flood},
@@ -328,12 +329,12 @@ def test_leftovers_stay_in_the_grading_engine(graded, snapshot):
 def test_the_instructor_view_carries_no_learner_script(graded):
     root, _, _, _ = graded
     nb = json.loads(_graded_text(root, "escape"))
-    outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]])
     assert "alert(1)" in json.dumps([c["source"] for c in nb["cells"]])  # the attack is there, as code
-    assert "<script>" not in outputs and "onerror" not in outputs and "alert(3)" not in outputs
-    assert "application/javascript" not in outputs
+    rich = json.dumps([o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", [])], ensure_ascii=False)
+    assert "application/javascript" not in rich
+    assert not re.search(r"<script|<img[^>]*\son\w+=", rich), rich[:2000]  # escaped text only, nothing live
     page = _feedback(root, "escape")
-    assert "<script>alert" not in page and "onerror=alert" not in page
+    assert not re.search(r"<script>alert|<img[^>]*\sonerror=", page)
 
 
 def test_two_workers_give_the_same_scores_as_one(graded):
