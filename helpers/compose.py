@@ -86,6 +86,10 @@ def _announce(program: Program) -> None:
             f"{program.describe()})")
 
 
+INTERRUPT_GRACE = 10.0  # seconds Compose gets after Ctrl-C before SIGTERM
+TERM_GRACE = 5.0  # and after SIGTERM before SIGKILL
+
+
 def _run(cmd: Command, *, timeout: float, stream: bool, interrupt: bool = False, merge: bool = True) -> Output:
     """Run the Compose program with ``cmd``'s arguments (after ``docker compose``), bounded by ``timeout``.
 
@@ -109,25 +113,31 @@ def _run(cmd: Command, *, timeout: float, stream: bool, interrupt: bool = False,
     err: list[str] = []
     deadline = time.monotonic() + timeout
     open_streams = len(readers)
-    interrupted = False
+    steps = iter([(signal.SIGINT, INTERRUPT_GRACE), (signal.SIGTERM, TERM_GRACE)]) if interrupt else iter(())
+    sent: int | None = None
     try:
         while open_streams:
-            try:
-                which, line = lines.get(timeout=max(0.05, min(0.5, deadline - time.monotonic())))
-            except queue.Empty:
-                if time.monotonic() < deadline:
-                    continue
-                if interrupt and not interrupted:
-                    interrupted = True
-                    say(f"({timeout:g}초가 지나 Ctrl-C를 보냅니다: 앞에서 실행하던 것을 멈춥니다)")
-                    _signal(popen, signal.SIGINT)
-                    deadline = time.monotonic() + 30
+            if time.monotonic() >= deadline:  # checked on every line: a chatty program is bounded too
+                step = next(steps, None)
+                if step is not None:  # Ctrl-C first, as in a terminal; a program that ignores it gets SIGTERM
+                    sent, grace = step
+                    if sent == signal.SIGINT:
+                        say(f"({timeout:g}초가 지나 Ctrl-C를 보냅니다: 앞에서 실행하던 것을 멈춥니다)")
+                    else:
+                        say(f"(Ctrl-C에 {INTERRUPT_GRACE:g}초 동안 멈추지 않아 SIGTERM을 보냅니다)")
+                    _signal(popen, sent)
+                    deadline = time.monotonic() + grace
                     continue
                 _signal(popen, signal.SIGKILL)
-                raise errors.ComposeError(f"`{cmd.line()[2:]}`이(가) {timeout:g}초 안에 끝나지 않아 멈췄습니다.",
+                raise errors.ComposeError(f"`{cmd.line()[2:]}`이(가) {timeout:g}초 안에 끝나지 않아 멈췄습니다"
+                                          + (" (Ctrl-C와 SIGTERM에도 멈추지 않아 SIGKILL로 끝냈습니다)." if sent else "."),
                                           hint="`h.compose_ps(...)`와 `h.compose_logs(...)`로 무엇을 기다렸는지 보세요. "
                                                "앞에서 계속 실행되는 명령이라면 detach=True(-d)로 실행하세요.",
                                           cause="".join(out[-5:] + err[-5:])) from None
+            try:
+                which, line = lines.get(timeout=max(0.05, min(0.5, deadline - time.monotonic())))
+            except queue.Empty:
+                continue
             if line is None:
                 open_streams -= 1
                 continue
@@ -136,14 +146,21 @@ def _run(cmd: Command, *, timeout: float, stream: bool, interrupt: bool = False,
             (out if which == "out" else err).append(line)
             if stream:
                 say(line.rstrip("\n"))
-    except KeyboardInterrupt:  # the cell was interrupted: Ctrl-C to Compose too, as in a terminal
-        _signal(popen, signal.SIGINT)
-        try:
-            popen.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            _signal(popen, signal.SIGKILL)
+    except KeyboardInterrupt:  # the cell was interrupted: Ctrl-C to Compose too, as in a terminal, then harder
+        for sig, grace in ((signal.SIGINT, INTERRUPT_GRACE), (signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, 5.0)):
+            _signal(popen, sig)
+            try:
+                popen.wait(timeout=grace)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         raise
     code = popen.wait(timeout=30)
+    if sent == signal.SIGTERM:  # stopped, but only by SIGTERM: say so rather than pass for a Ctrl-C
+        raise errors.ComposeError(f"`{cmd.line()[2:]}`이(가) Ctrl-C에 멈추지 않아 SIGTERM으로 끝냈습니다.",
+                                  hint="Compose가 Ctrl-C를 받지 못했습니다. 앞에서 계속 실행되는 명령은 "
+                                       "detach=True(-d)로 실행하고 h.compose_down(...)으로 멈추세요.",
+                                  cause="".join(out[-5:] + err[-5:]))
     result = (Printed if stream else Output)("".join(out), exit_code=code)
     result.stderr = "".join(err)
     return result

@@ -36,6 +36,13 @@ while rest and rest[0].startswith("-"):
     rest = rest[2:] if rest[0] in ("-p", "--project-directory", "-f") else rest[1:]
 verb = rest[0] if rest else ""
 step = plan.get(verb, {{}})
+if step.get("ignore"):  # a program deaf to these signals (names from the signal module)
+    import signal
+    for name in step["ignore"]:
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+for n in range(step.get("chatty", 0)):  # a line every 50 ms
+    print(f"web-1  | line {{n}}", flush=True)
+    time.sleep(0.05)
 time.sleep(step.get("sleep", 0))
 sys.stdout.write(step.get("out", ""))
 sys.stdout.flush()
@@ -211,6 +218,21 @@ def test_up_in_the_foreground_is_stopped_with_ctrl_c_at_the_deadline(program, ca
     assert time.monotonic() - began < 5 and result.exit_code == 0
     out = capsys.readouterr().out
     assert "$ docker compose --project-directory app up\n" in out and "Ctrl-C를 보냅니다" in out
+
+
+@pytest.mark.parametrize("deaf", [["SIGINT"], ["SIGINT", "SIGTERM"]])
+def test_a_chatty_foreground_up_deaf_to_ctrl_c_is_stopped_harder(program, capsys, monkeypatch, deaf):
+    """It prints a line every 50 ms and ignores Ctrl-C (and SIGTERM): SIGTERM, then SIGKILL, end it in bounded time."""
+    monkeypatch.setattr(compose, "INTERRUPT_GRACE", 0.5)
+    monkeypatch.setattr(compose, "TERM_GRACE", 0.5)
+    program.plan(up={"ignore": deaf, "chatty": 2000})
+    began = time.monotonic()
+    with pytest.raises(h.errors.ComposeError) as info:
+        h.compose_up("app", detach=False, timeout=0.3)
+    assert time.monotonic() - began < 6
+    out = capsys.readouterr().out
+    assert "Ctrl-C를 보냅니다" in out and "SIGTERM을 보냅니다" in out
+    assert ("SIGKILL" in info.value.message) == ("SIGTERM" in deaf)
 
 
 def test_noise_is_dropped_and_blank_lines_are_not_streamed(program, capsys):
