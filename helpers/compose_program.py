@@ -62,6 +62,38 @@ def bundled_binary() -> Path | None:
     return binary if binary.is_file() else None
 
 
+def plugin_folder() -> Path:
+    """Where the docker CLI looks for a user's plugins: ``$DOCKER_CONFIG/cli-plugins`` (``~/.docker/cli-plugins``)."""
+    import os
+
+    return Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker") / "cli-plugins"
+
+
+def install_plugin() -> str | None:
+    """Make ``docker compose`` (and ``!docker compose`` in a notebook) work in the learner's own terminal: when
+    the docker CLI has no compose plugin, link the course's Compose v2 binary as the user's plugin. Returns a
+    Korean line saying what it did, or None (nothing to do or nothing to link). Never replaces a file of the user's."""
+    import shutil
+
+    docker = shutil.which("docker")
+    binary = bundled_binary()
+    if docker is None or binary is None or _version_of([docker, "compose"]):
+        return None
+    target = plugin_folder() / "docker-compose"
+    if target.exists() or target.is_symlink():
+        if not (target.is_symlink() and Path(target.readlink()).name == "docker-compose" and not target.exists()):
+            return None  # the user's own plugin (or our link, alive): leave it
+        target.unlink()  # our link to a binary that moved (the course was moved): renew it
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(binary.resolve())
+    _FOUND.clear()
+    if not _version_of([docker, "compose"]):
+        target.unlink()
+        return None
+    return (f"`docker compose`를 터미널에서도 쓸 수 있게 과정의 Compose v2를 docker CLI 플러그인으로 연결했습니다: "
+            f"{target} → {binary.resolve()}")
+
+
 def _version_of(argv: list[str]) -> str | None:
     try:
         run = subprocess.run([*argv, "version", "--short"], capture_output=True, text=True, timeout=20,

