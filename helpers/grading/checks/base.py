@@ -11,9 +11,6 @@ import datetime as dt
 import io
 import json
 import tarfile
-import time
-import urllib.error
-import urllib.request
 
 from ... import errors
 from ...connection import client
@@ -21,6 +18,7 @@ from ...containers import find as find_container
 from ...display import state_ko
 from ...images import find as find_image
 from ...images import split_ref
+from ...web import get_page  # noqa: F401 - one page fetch for h.fetch and every HTTP check
 from ..clock import clock, engine_time, parse_time
 
 CheckFailed = errors.CheckFailed
@@ -205,21 +203,3 @@ def made_in_this_run(obj_or_name, since, kind: str | None = None) -> bool:
     return True
 
 
-def get_page(url: str, timeout: float) -> tuple[int | None, str, str]:
-    """GET ``url`` as ``curl`` would (no proxy from the environment), retrying while the server starts,
-    ``timeout`` seconds at most: ``(status or None, body, why there was no answer)``."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout
-    problem = ""
-    while True:
-        try:
-            with opener.open(url, timeout=min(3.0, max(0.5, deadline - time.monotonic()))) as resp:
-                return resp.status, resp.read().decode("utf-8", "replace"), ""
-        except urllib.error.HTTPError as exc:  # the server answered, with an error page
-            return exc.code, exc.read().decode("utf-8", "replace"), ""
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            problem = "연결이 거부됨" if isinstance(reason, ConnectionRefusedError) else show_value(str(reason), 60)
-        if time.monotonic() >= deadline:
-            return None, "", problem
-        time.sleep(0.3)
