@@ -1,6 +1,6 @@
 """nbgrader settings for 도커를 익히다 — see docs/instructor-guide.md."""
 from helpers.grading import CODE_STUB, LEARNER_FILES, TEXT_STUB, clean_before_grading
-from helpers.grading.isolated import cell_timeout
+from helpers.grading.gradebook import cell_timeout
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 c.CourseDirectory.course_id = "learn-docker-ko"

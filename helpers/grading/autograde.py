@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import sys
 import time
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from .gradebook import Result, load_config, make_api, scores, submitted_students  # noqa: F401 - re-exported
 
 # Files learners write next to the notebook; autograde must not replace them with source copies.
 LEARNER_FILES = {
@@ -75,80 +74,6 @@ def clean_before_grading(assignment: str, student: str, notebooks: list[str]) ->
     chapter = chapter_of(assignment)
     if chapter:
         clean_exercise(chapter)
-
-
-# ---------------------------------------------------------------- nbgrader API
-
-def load_config(root: str | Path = "."):
-    """The course's ``nbgrader_config.py`` with ``CourseDirectory.root`` set to ``root``."""
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    root = Path(root).resolve()
-    cfg = Config()
-    if (root / "nbgrader_config.py").exists():
-        cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
-    cfg.CourseDirectory.root = str(root)
-    if "pre_convert_hook" not in cfg.Autograde:
-        cfg.Autograde.pre_convert_hook = clean_before_grading
-    from .isolated import cell_timeout
-
-    cfg.Execute.timeout = cell_timeout()  # one cell limit for isolated and plain grading
-    cfg.Execute.interrupt_on_timeout = True
-    if "extra_arguments" not in cfg.Execute:  # no kernel history file; no kernel log lines on our stderr
-        cfg.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
-    return cfg
-
-
-def make_api(root: str | Path = ".", config=None):
-    """An ``NbGraderAPI`` for the course at ``root``."""
-    _tools_on_path()
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    cfg = config or load_config(root)
-    return NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
-
-
-def _tools_on_path() -> None:
-    """nbgrader's gradebook runs the ``alembic`` command: find it beside this Python even when
-    the virtual environment is not activated (``/path/to/venv/bin/python -m ...``)."""
-    here = str(Path(sys.executable).parent)
-    if not shutil.which("alembic") and (Path(here) / "alembic").exists():
-        os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")
-
-
-@dataclass
-class Result:
-    student: str
-    score: float = 0.0
-    max_score: float = 0.0
-    seconds: float = 0.0
-    ok: bool = True
-    failed: list[str] = field(default_factory=list)  # "grade_id(score/max)" of cells short of full marks
-    error: str = ""
-
-    def line(self) -> str:
-        if not self.ok:
-            return f"  {self.student:<14} 채점 실패 ({self.seconds:.1f}초): {self.error}"
-        text = f"  {self.student:<14} {self.score:5.1f} / {self.max_score:4.1f}   {self.seconds:4.1f}초"
-        return text + (f"   못 받은 점수: {', '.join(self.failed)}" if self.failed else "")
-
-
-def submitted_students(root: str | Path, assignment: str) -> list[str]:
-    base = Path(root) / "submitted"
-    return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
-
-
-def scores(api, assignment: str, student: str) -> Result:
-    """Read one submission's score and the cells short of full marks from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        sub = gb.find_submission(assignment, student)
-        failed = [f"{g.name}({g.score:g}/{g.max_score:g})" for nb in sub.notebooks for g in nb.grades
-                  if g.max_score and g.score < g.max_score]
-        return Result(student, sub.score, sub.max_score, failed=failed)
 
 
 def autograde(assignment: str, students: list[str] | None = None, *, root: str | Path = ".",

@@ -33,6 +33,7 @@ from jupyter_core.utils import run_sync
 from nbformat.notebooknode import NotebookNode
 from traitlets import Any, Float
 
+from .gradebook import cell_timeout, submission_timeout  # noqa: F401 - one limit for both modes
 from .sandbox import Worker, _open_log
 
 MARKER = "\x00LDK-VALUES:"
@@ -40,17 +41,6 @@ OUTPUT_LIMIT = 100_000  # bytes of outputs kept per cell
 VALUES_LIMIT = 1_000_000  # bytes of learner values the re-check takes
 REPLY_LIMIT = 1_000_000  # bytes of one agent reply
 SETUP_CALL = "h.checks.start("
-
-
-def cell_timeout() -> int:
-    """Seconds one cell may run (a foreground ``sleep 3600`` is stopped here); ``LEARN_DOCKER_CELL_TIMEOUT``.
-    The same limit holds in both grading modes (``autograde.load_config`` sets it for the plain one)."""
-    return int(os.environ.get("LEARN_DOCKER_CELL_TIMEOUT", "120"))
-
-
-def submission_timeout() -> float:
-    """Seconds all cells of one submission may run together; ``LEARN_DOCKER_SUBMISSION_TIMEOUT``."""
-    return float(os.environ.get("LEARN_DOCKER_SUBMISSION_TIMEOUT", "600"))
 
 
 class SandboxKernelManager(AsyncKernelManager):

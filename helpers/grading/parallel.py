@@ -19,7 +19,7 @@ import warnings
 from multiprocessing import util
 from pathlib import Path
 
-from .autograde import Result, load_config, make_api
+from .gradebook import Result, ensure_assignment, grades_of, load_config, make_api, merge, scores  # noqa: F401
 from .sandbox import DATA_SIZE, Worker, state_root
 from .sanitize import sanitize_folder
 
@@ -68,53 +68,6 @@ def protect(root: Path) -> list[str]:
             path.chmod(0o700 if path.is_dir() else 0o600)
             changed.append(name)
     return changed
-
-
-def ensure_assignment(api, assignment: str) -> bool:
-    """Register ``assignment`` in the course gradebook when it is missing (without touching release/)."""
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.utils import temp_attrs
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        try:
-            gb.find_assignment(assignment)
-            return False
-        except MissingEntry:
-            pass
-    scratch = Path(api.coursedir.root) / ".ldk-release-scratch"
-    try:
-        with temp_attrs(api.coursedir, release_directory=scratch.name):
-            outcome = api.generate_assignment(assignment, force=True)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if not outcome["success"]:
-        raise RuntimeError(f"과제 {assignment}를 성적부에 등록하지 못했습니다: {outcome.get('error') or outcome.get('log')}")
-    return True
-
-
-def merge(api, assignment: str, result: dict) -> None:
-    """Write one driver's result into the course: its autograded folder and its grades and comments."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    student = result["student"]
-    target = Path(api.coursedir.root) / "autograded" / student / assignment
-    if target.exists():
-        shutil.rmtree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(result["folder"], target)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        gb.update_or_create_student(student)
-        try:
-            gb.remove_submission(assignment, student)
-        except MissingEntry:
-            pass
-        gb.add_submission(assignment, student, timestamp=result["timestamp"])
-        for g in result["grades"]:
-            grade = gb.find_grade(g["name"], g["notebook"], assignment, student)
-            grade.auto_score, grade.needs_manual_grade = g["auto_score"], g["needs_manual_grade"]
-        for c in result["comments"]:
-            gb.find_comment(c["name"], c["notebook"], assignment, student).auto_comment = c["auto_comment"]
-        gb.db.commit()
 
 
 def grade(assignment: str, students: list[str], *, root: Path, workers: int, echo=print) -> list[Result]:
@@ -262,8 +215,6 @@ def _after(d: dict) -> list[str]:
 
 
 def _grade(student: str) -> dict:
-    from .autograde import scores
-
     d = _DRIVER
     assignment, stage, api = d["assignment"], d["stage"], d["api"]
     began = time.perf_counter()
@@ -295,21 +246,7 @@ def _grade(student: str) -> dict:
     export = state_root() / "out" / f"{student}-{assignment}-{time.time_ns()}"
     shutil.copytree(folder, export)
     return {**data, "ok": True, "score": result.score, "max_score": result.max_score, "failed": result.failed,
-            "folder": str(export), **_grades(api, assignment, student)}
-
-
-def _grades(api, assignment: str, student: str) -> dict:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        sub = gb.find_submission(assignment, student)
-        return {
-            "timestamp": sub.timestamp.isoformat() if sub.timestamp else None,
-            "grades": [{"notebook": nb.name, "name": g.name, "auto_score": g.auto_score,
-                        "needs_manual_grade": g.needs_manual_grade} for nb in sub.notebooks for g in nb.grades],
-            "comments": [{"notebook": nb.name, "name": c.name, "auto_comment": c.auto_comment}
-                         for nb in sub.notebooks for c in nb.comments],
-        }
+            "folder": str(export), **grades_of(api, assignment, student)}
 
 
 def _note_damage(folder: Path, damage: list[str]) -> None:
