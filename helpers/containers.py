@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import time
 
 from . import errors
@@ -18,38 +17,9 @@ from ._state import CHAPTER_LABEL, labels
 from .command import container_command, echo, sdk_options, split_entrypoint
 from .connection import client, friendly
 from .display import Output, say
+from .engine import argv_of, container, find, require_image, start_or_remove, throwaway  # noqa: F401 - verbs
 
 DEFAULT_STOP_TIMEOUT = 10
-
-
-def argv_of(command) -> list[str] | None:
-    """A command as an argv list; a string is split like a shell would (a half-typed quote is an error)."""
-    if command is None:
-        return None
-    if not isinstance(command, str):
-        return [str(c) for c in command]
-    try:
-        return shlex.split(command)
-    except ValueError as exc:
-        raise errors.CourseError(f"명령 `{command}`의 따옴표가 닫히지 않았습니다.",
-                                 hint="여는 따옴표(' 또는 \")마다 닫는 따옴표를 쓰세요 (예: sh -c 'echo hi').",
-                                 cause=str(exc)) from None
-
-
-@friendly(0)
-def require_image(image: str):
-    """Return the local image ``image`` or raise :class:`ImageNotFound` with a way to get it."""
-    import docker.errors as de
-
-    try:
-        return client().images.get(image)
-    except de.ImageNotFound:
-        pass
-    except de.APIError as exc:
-        raise errors.translate(exc, what=image) from exc
-    from .kit.catalog import hint_for
-
-    raise errors.ImageNotFound(f"이미지 '{image}'이(가) 이 컴퓨터에 없습니다.", hint=hint_for(image))
 
 
 def image_or_pull(image: str):
@@ -70,43 +40,6 @@ def image_or_pull(image: str):
             missing.message = f"이미지 '{image}'이(가) 이 컴퓨터에 없고, 레지스트리에서 받지도 못했습니다."
             missing.cause = exc.message
             raise missing from exc
-
-
-def find(name_or_id: str):
-    """The ``Container`` called ``name_or_id`` (name or id), fresh from the engine, or ``None``."""
-    import docker.errors as de
-
-    try:
-        return client().containers.get(str(name_or_id))
-    except de.NotFound:
-        return None
-
-
-@friendly(0)
-def container(name_or_id: str):
-    """Return the ``Container`` object for a name or id, fresh from the engine (raises ContainerNotFound)."""
-    import docker.errors as de
-
-    try:
-        return client().containers.get(str(name_or_id))
-    except de.NotFound as exc:
-        raise errors.ContainerNotFound(
-            f"'{name_or_id}'이라는 컨테이너가 없습니다.", cause=str(exc).splitlines()[0]
-        ) from exc
-
-
-
-@contextlib.contextmanager
-def throwaway(image: str, command=None, *, start: bool = True, **create_kwargs):
-    """A helper container for one job (create, optionally start; removed with its volumes on exit)."""
-    c = client().containers.create(image, argv_of(command), **create_kwargs)
-    try:
-        if start:
-            c.start()
-        yield c
-    finally:
-        with contextlib.suppress(Exception):
-            c.remove(force=True, v=True)
 
 
 def _replace(name: str) -> None:
@@ -135,31 +68,6 @@ def _create(image: str, argv, name: str | None, **kwargs):
             err.message = f"'{name}'이라는 컨테이너가 이미 있습니다 (Docker의 Conflict 오류: 이름은 엔진 안에서 하나뿐)."
             err.hint = (f"먼저 `h.rm('{name}', force=True)`(docker rm -f {name})로 지우거나, 다른 name=을 쓰세요. "
                         f"지우고 새로 만들려면 replace=True를 주면 그 두 명령을 차례로 실행합니다.")
-        raise err from exc
-
-
-def start_or_remove(c, ports=None, *, keep_unstartable: bool = False) -> None:
-    """Start ``c``; on a taken host port remove it (no Created leftovers) and explain. With ``keep_unstartable``,
-    a program the engine cannot find leaves the container ``created`` with exit code 127, as ``docker run`` does,
-    so that ``docker inspect`` can show why (chapter 12)."""
-    import docker.errors as de
-
-    try:
-        c.start()
-    except de.APIError as exc:
-        err = errors.translate(exc)
-        if keep_unstartable and isinstance(err, errors.CommandNotFound):
-            err.message += f" 컨테이너 '{c.name}'은(는) 생성됨(created) 상태로 남았습니다 (docker run과 같음)."
-            err.hint = (f"h.inspect('{c.name}')['State']의 ExitCode와 Error, ['Config']['Cmd']를 보세요. "
-                        f"고친 명령으로 다시 만들려면 h.rm('{c.name}') 다음 h.run(...).")
-            raise err from exc
-        try:
-            c.remove(force=True, v=True)
-        except de.APIError:
-            pass
-        if isinstance(err, errors.PortInUse):
-            taken = _ports.host_ports(ports)
-            err.message = f"호스트 포트 {', '.join(taken) or ''}이(가) 이미 사용 중입니다. 컨테이너는 만들지 않았습니다."
         raise err from exc
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from . import containers as _containers
 from . import errors, ledger
 from ._state import CHAPTER_LABEL, STATE, labels
 from .command import echo
 from .connection import client, friendly
-from .containers import require_image
 from .display import Progress, Table, ago, human_size, say
+from .engine import container as _container
+from .engine import require_image
 
 
 def split_ref(ref: str) -> tuple[str, str]:
@@ -184,7 +184,7 @@ def commit(container: str, repository: str, tag: str | None = None, *, message: 
     ``changes`` takes Dockerfile lines such as ``'CMD ["git", "--version"]'``.
     Introduced in chapter 05.
     """
-    c = _containers.container(container)
+    c = _container(container)
     flags = [f"--change={ch}" for ch in changes or []]
     echo("commit", flags, ["-m", message] if message else None, container,
          f"{repository}:{tag}" if tag else repository)

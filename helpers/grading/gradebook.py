@@ -35,7 +35,7 @@ def load_config(root: str | Path = "."):
         cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
     cfg.CourseDirectory.root = str(root)
     if "pre_convert_hook" not in cfg.Autograde:
-        from .autograde import clean_before_grading  # the plain mode's hook (the isolated one sets its own)
+        from .cleaning import clean_before_grading  # the plain mode's hook (the isolated one sets its own)
 
         cfg.Autograde.pre_convert_hook = clean_before_grading
     cfg.Execute.timeout = cell_timeout()  # one cell limit for isolated and plain grading

@@ -20,8 +20,8 @@ from pathlib import Path
 from .. import errors
 from .._state import KIT_LABEL, STATE, course_home
 from ..connection import client, friendly
-from ..containers import throwaway
 from ..display import Progress, Table, human_size, say
+from ..engine import throwaway
 from .catalog import BY_NAME, CATALOG, DOCKERFILES, KitImage, hint_for, names, revision
 
 CANDIDATE = "learn-docker-ko/kit-candidate"

@@ -87,7 +87,7 @@ def start(chapter: str | None = None):
     """Start the course registry (a no-op when it already answers). Introduced in chapter 04."""
     import docker.errors as de
 
-    from ..containers import start_or_remove
+    from ..engine import start_or_remove
     from .builders import ensure, missing
 
     try:
