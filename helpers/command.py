@@ -82,7 +82,11 @@ def container_command(verb: str, image: str, argv: list[str] | None = None, *, n
                       working_dir: str | None = None, entrypoint=None, user: str | None = None,
                       tmpfs=None, restart_policy: dict | None = None, mem_limit=None, memswap_limit=None,
                       nano_cpus: int | None = None, pids_limit: int | None = None, read_only: bool = False,
-                      cap_drop=None, cap_add=None, healthcheck: dict | None = None) -> Command:
+                      cap_drop=None, cap_add=None, healthcheck: dict | None = None, privileged: bool = False,
+                      init: bool | None = None, platform: str | None = None, hostname: str | None = None,
+                      labels: dict | None = None, log_config=None, pid_mode: str | None = None,
+                      security_opt=None, stop_signal: str | None = None, shm_size=None, extra_hosts=None,
+                      dns=None) -> Command:
     """``docker run``/``docker create`` with the options the course uses, in the CLI's usual order.
 
     ``volumes`` is docker-py's dict (``{"src": {"bind": "/data", "mode": "ro"}}``) or a list of ``-v``
@@ -108,12 +112,52 @@ def container_command(verb: str, image: str, argv: list[str] | None = None, *, n
     else:
         cmd.add_args_iterable("--tmpfs", tmpfs)
     cmd.add_simple_arg("--network", network).add_simple_arg("-w", working_dir).add_simple_arg("-u", user)
+    cmd.add_simple_arg("--hostname", hostname).add_simple_arg("--pid", pid_mode)
+    cmd.add_args_iterable("--label", [f"{k}={v}" for k, v in (labels or {}).items()])
+    cmd.add_args_iterable("--add-host", [f"{k}:{v}" for k, v in (extra_hosts or {}).items()]
+                          if isinstance(extra_hosts, dict) else extra_hosts)
+    cmd.add_args_iterable("--dns", dns).add_flag("--privileged", privileged).add_flag("--init", bool(init))
+    cmd.add_args_iterable("--security-opt", security_opt).add_simple_arg("--stop-signal", stop_signal)
+    cmd.add_simple_arg("--shm-size", size_flag(shm_size) if shm_size else None)
+    cmd.add_simple_arg("--platform", platform)
+    if log_config:
+        log = log_config if isinstance(log_config, dict) else {"type": log_config.type, "config": log_config.config}
+        cmd.add_simple_arg("--log-driver", log.get("type") or log.get("Type"))
+        cmd.add_args_iterable("--log-opt", [f"{k}={v}" for k, v in (log.get("config") or log.get("Config") or {}).items()])
     cmd.add_args(_operating_flags(restart_policy, mem_limit, memswap_limit, nano_cpus, pids_limit, read_only,
                                   cap_drop, cap_add, healthcheck))
     entrypoint, argv = split_entrypoint(entrypoint, argv)
     if entrypoint is not None:
         cmd += ["--entrypoint", entrypoint[0]]
     return cmd.add_args(image, argv)
+
+
+# docker-py's names of the container options the course knows, each shown on the echoed line (container_command);
+# plus the CLI-shaped spellings sdk_options turns into them
+RUN_OPTIONS = ("environment", "volumes", "network", "working_dir", "entrypoint", "user", "tmpfs", "restart_policy",
+               "mem_limit", "memswap_limit", "nano_cpus", "pids_limit", "read_only", "cap_drop", "cap_add",
+               "healthcheck", "privileged", "init", "platform", "hostname", "labels", "log_config", "pid_mode",
+               "security_opt", "stop_signal", "shm_size", "extra_hosts", "dns")
+CLI_SPELLINGS = ("restart", "memory", "memory_swap", "cpus")
+
+
+def check_options(kwargs: dict, verb: str = "run") -> None:
+    """Every option a helper will pass must be one the echoed line can show: anything else (a typo, an SDK option
+    the course does not show) is a Korean error *before* anything is pulled or created."""
+    import difflib
+
+    from . import errors
+
+    unknown = [k for k in kwargs if k not in RUN_OPTIONS and k not in CLI_SPELLINGS]
+    if not unknown:
+        return
+    known = sorted({*RUN_OPTIONS, *CLI_SPELLINGS})
+    near = {k: difflib.get_close_matches(k, known, n=1) for k in unknown}
+    said = ", ".join(f"{k}(혹시 {near[k][0]}?)" if near[k] else k for k in unknown)
+    raise errors.UnknownOption(
+        f"h.{verb}에 모르는 옵션이 있습니다: {said}. 아무것도 만들거나 받지 않았습니다.",
+        hint="쓸 수 있는 옵션: name, detach, rm, ports, publish_all, interactive, replace, timeout, chapter, "
+             + ", ".join(known) + ". 보여 주는 `$ docker ...` 줄에 나오지 않는 옵션은 받지 않습니다.")
 
 
 def split_entrypoint(entrypoint, argv: list[str] | None) -> tuple[list[str] | None, list[str] | None]:

@@ -14,7 +14,7 @@ import time
 from . import errors
 from . import ports as _ports
 from ._state import CHAPTER_LABEL, labels
-from .command import container_command, echo, sdk_options, split_entrypoint
+from .command import RUN_OPTIONS, check_options, container_command, echo, sdk_options, split_entrypoint
 from .connection import client, friendly
 from .display import Output, say
 from .engine import argv_of, container, find, require_image, start_or_remove, throwaway  # noqa: F401 - verbs
@@ -80,7 +80,7 @@ def create(image: str, command=None, *, name: str | None = None, ports=None, pub
     (``replace=True`` removes the course's old container of that name first, as ``docker rm -f``).
     Introduced in chapter 02.
     """
-    argv = _prepare(command, name, replace, kwargs)
+    argv = _prepare(command, name, replace, kwargs, "create")
     container_command("create", image, argv, name=name, interactive=interactive, publish_all=publish_all,
                       ports=ports, **_echoed(kwargs)).echo()
     image_or_pull(image)
@@ -89,9 +89,10 @@ def create(image: str, command=None, *, name: str | None = None, ports=None, pub
                    stdin_open=interactive, labels={**labels(chapter), **kwargs.pop("labels", {})}, **kwargs)
 
 
-def _prepare(command, name: str | None, replace: bool, kwargs: dict) -> list[str] | None:
+def _prepare(command, name: str | None, replace: bool, kwargs: dict, verb: str = "run") -> list[str] | None:
     """What ``run`` and ``create`` do before the line: the argv, the SDK's own option names, ``replace``,
     and mounts in docker-py's form (``kwargs`` is updated in place)."""
+    check_options(kwargs, verb)  # before anything happens: every option is one the echoed line shows
     argv = argv_of(command)
     sdk_options(kwargs)
     if kwargs.get("entrypoint") is not None:  # one program after --entrypoint, the rest in front of the arguments
@@ -104,10 +105,9 @@ def _prepare(command, name: str | None, replace: bool, kwargs: dict) -> list[str
 
 
 def _echoed(kwargs: dict) -> dict:
-    """The docker-py keyword arguments the echo line spells out (the rest pass through silently)."""
-    keys = ("volumes", "network", "working_dir", "entrypoint", "user", "tmpfs", "restart_policy", "mem_limit",
-            "memswap_limit", "nano_cpus", "pids_limit", "read_only", "cap_drop", "cap_add", "healthcheck")
-    return {k: kwargs[k] for k in keys if k in kwargs}
+    """The docker-py keyword arguments, all of which the echoed line spells out (``check_options`` let no
+    other through)."""
+    return {k: kwargs[k] for k in RUN_OPTIONS if k in kwargs}
 
 
 def _is_host_path(source: str) -> bool:

@@ -52,6 +52,13 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class UnknownOption(CourseError):
+    """A helper was given an option it cannot show on its ``$ docker ...`` line (a typo, most often)."""
+
+    message = "모르는 옵션입니다."
+    hint = "옵션 이름의 철자를 확인하세요. 보여 주는 `$ docker ...` 줄에 나오는 옵션만 받습니다."
+
+
 class DockerNotRunning(CourseError):
     message = "Docker 엔진에 연결할 수 없습니다."
     hint = (

@@ -57,6 +57,12 @@ def scenario(build_dir: Path, registry: str) -> list:
         lambda: h.run("busybox:1.35", "sleep 300", name="fid-none", detach=True, network="none"),
         lambda: h.network_inspect("fid-net"),
         lambda: h.network_rm("fid-net-gone"),
+        lambda: h.run("busybox:1.35", "sleep 300", name="fid-opts", detach=True, environment={"GREETING": "a b"},
+                      user="1000", working_dir="/tmp", init=True, hostname="fid-host", labels={"fid.lesson": "10"},
+                      log_config={"type": "json-file", "config": {"max-size": "1m"}}, restart="on-failure:2",
+                      read_only=True, cap_drop=["ALL"], security_opt=["no-new-privileges"], stop_signal="SIGINT"),
+        lambda: h.create("busybox:1.35", "env", name="fid-env", environment={"A": "1"}, privileged=True,
+                         entrypoint=["sh", "-c"], tmpfs={"/scratch": ""}),
     ]
 
 
@@ -67,8 +73,16 @@ def state(engine, registry: str) -> dict:
         binds = {k: sorted((b["HostIp"], b["HostPort"] if k != "80/tcp" or b["HostPort"] == "18931" else "random")
                            for b in v or [] if ":" not in b["HostIp"])
                  for k, v in (c.attrs["HostConfig"].get("PortBindings") or {}).items()}
-        containers[c.name] = (c.attrs["Config"]["Image"], c.status, c.attrs["State"]["ExitCode"], binds,
-                              c.attrs["Config"]["Cmd"])
+        cfg, host = c.attrs["Config"], c.attrs["HostConfig"]
+        options = (sorted(e for e in cfg.get("Env") or [] if not e.startswith("PATH=")), cfg.get("User"),
+                   cfg.get("WorkingDir"), cfg.get("Entrypoint"), cfg.get("StopSignal"),
+                   cfg.get("Hostname") if cfg.get("Hostname") == "fid-host" else "(id)",
+                   {k: v for k, v in (cfg.get("Labels") or {}).items() if not k.startswith("learn-docker-ko")},
+                   host.get("Privileged"), host.get("Init"), host.get("LogConfig"),
+                   ((host.get("RestartPolicy") or {}).get("Name") or "no",  # the SDK's '' is the CLI's 'no'
+                    (host.get("RestartPolicy") or {}).get("MaximumRetryCount")),
+                   host.get("ReadonlyRootfs"), host.get("CapDrop"), host.get("SecurityOpt"), host.get("Tmpfs"))
+        containers[c.name] = (cfg["Image"], c.status, c.attrs["State"]["ExitCode"], binds, cfg["Cmd"], options)
     if "fid-sleep" in containers:
         probe = engine.containers.get("fid-sleep").exec_run(["test", "-f", "/tmp/made-by-exec"])
         assert probe.exit_code == 0, "h.exec / docker exec made the file"

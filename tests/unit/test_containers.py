@@ -250,3 +250,54 @@ def test_run_of_a_program_the_engine_cannot_find_leaves_the_container_as_the_cli
     with pytest.raises(errors.CommandNotFound):
         h.run("busybox:1.35", "ehco hi", name="gone", rm=True)
     assert fake.container_names() == {"typo"}
+
+
+# -- one run specification: every option shown, nothing else taken ---------------------------------------------
+
+SHOWN = {  # an option the helpers take (docker-py's name) -> a value, and the CLI flag that must show it
+    "environment": ({"GREETING": "a b"}, "-e 'GREETING=a b'"), "volumes": (["/srv:/data:ro"], "-v /srv:/data:ro"),
+    "network": ("ch-net", "--network ch-net"), "working_dir": ("/app", "-w /app"), "user": ("1000", "-u 1000"),
+    "entrypoint": ("sh", "--entrypoint sh"), "tmpfs": ({"/scratch": ""}, "--tmpfs /scratch"),
+    "restart_policy": ({"Name": "always"}, "--restart always"), "mem_limit": ("64m", "--memory 64m"),
+    "memswap_limit": ("128m", "--memory-swap 128m"), "nano_cpus": (500_000_000, "--cpus 0.5"),
+    "pids_limit": (50, "--pids-limit 50"), "read_only": (True, "--read-only"), "cap_drop": (["ALL"], "--cap-drop ALL"),
+    "cap_add": (["NET_RAW"], "--cap-add NET_RAW"), "healthcheck": ({"test": "true"}, "--health-cmd true"),
+    "privileged": (True, "--privileged"), "init": (True, "--init"), "platform": ("linux/amd64", "--platform linux/amd64"),
+    "hostname": ("box", "--hostname box"), "labels": ({"lesson": "10"}, "--label lesson=10"),
+    "log_config": ({"type": "json-file", "config": {"max-size": "1m"}}, "--log-driver json-file --log-opt max-size=1m"),
+    "pid_mode": ("host", "--pid host"), "security_opt": (["no-new-privileges"], "--security-opt no-new-privileges"),
+    "stop_signal": ("SIGINT", "--stop-signal SIGINT"), "shm_size": ("64m", "--shm-size 64m"),
+    "extra_hosts": ({"db": "10.0.0.2"}, "--add-host db:10.0.0.2"), "dns": (["1.1.1.1"], "--dns 1.1.1.1"),
+}
+
+
+def test_every_option_the_helpers_take_is_on_the_echoed_line():
+    """Structural: the list the helpers accept is the list the line spells out, one flag each."""
+    from helpers.command import RUN_OPTIONS, container_command
+
+    assert set(SHOWN) == set(RUN_OPTIONS)
+    for option, (value, flag) in SHOWN.items():
+        line = container_command("run", "busybox:1.35", ["true"], **{option: value}).line()
+        assert f" {flag} " in f" {line} ", (option, line)
+
+
+@pytest.mark.parametrize("verb", ["run", "create"])
+def test_every_option_reaches_the_sdk_and_the_line(fake, capsys, verb):
+    getattr(h, verb)("busybox:1.35", "true", name="opts", privileged=True, init=True, hostname="box",
+                     labels={"lesson": "10"}, log_config={"type": "json-file", "config": {"max-size": "1m"}},
+                     environment={"A": "1"})
+    line = printed(capsys)[0]
+    for flag in ("--privileged", "--init", "--hostname box", "--label lesson=10", "--log-driver json-file",
+                 "--log-opt max-size=1m", "-e A=1"):
+        assert flag in line, (flag, line)
+    made = fake.created[0]
+    assert made["privileged"] is True and made["init"] is True and made["hostname"] == "box"
+    assert made["labels"]["lesson"] == "10" and made["labels"][CHAPTER_LABEL] == "unit"
+
+
+@pytest.mark.parametrize("verb", ["run", "create"])
+def test_a_misspelt_option_is_a_korean_error_before_anything_happens(fake, capsys, verb):
+    with pytest.raises(errors.UnknownOption) as info:
+        getattr(h, verb)("learner/not-here:1", "true", name="web", replace=True, enviroment={"A": "1"})
+    assert "enviroment(혹시 environment?)" in info.value.message and "아무것도" in info.value.message
+    assert fake.calls == [] and fake.created == [] and printed(capsys) == []  # no rm, no pull, no create, no line
