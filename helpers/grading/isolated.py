@@ -84,7 +84,7 @@ class AgentClient:
         argv = [str(Path(sys.prefix) / "bin" / "python"), "-I", "-m", "helpers.grading.agent", str(kit), str(ids)]
         try:
             self.process = subprocess.Popen(worker.agent_command(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=log, env=worker.agent_env(), cwd=str(worker.home / "bin"),
+                                            stderr=log, env={"PATH": "/usr/bin:/bin"}, cwd=str(worker.home / "bin"),
                                             pass_fds=(kit, ids))
         finally:
             for fd in (kit, ids, log):

@@ -176,6 +176,7 @@ def _fresh_world(d: dict) -> None:
     worker.fresh_scratch()
     worker.start_engine()
     setns_net(worker.wait_inner())
+    worker.wait_socket()
     d["agent"] = AgentClient(worker, d["archive"])
     heal = d["agent"].ask(op="heal")
     if not heal.get("ok"):

@@ -33,6 +33,7 @@ import os
 import pwd
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cgroup import Cgroup
-from .views import Runtime, engine_view, kernel_view
+from .views import Runtime, agent_view, engine_view, kernel_view
 
 ROOTLESS_SCRIPT = "/usr/share/docker.io/contrib/dockerd-rootless.sh"
 MEMORY_LIMIT = 4 * 1024**3  # bytes for the whole worker: engine, its data tmpfs, containers and kernel
@@ -334,6 +335,14 @@ class Worker:
             time.sleep(0.02)
         raise RuntimeError(f"채점용 엔진이 {timeout:g}초 안에 준비되지 않았습니다 ({self.logs / 'dockerd.log'}).")
 
+    def wait_socket(self, timeout: float = 30) -> None:
+        """Until the engine's socket exists (looked at, never opened, by root): the views bind it."""
+        deadline = time.monotonic() + timeout
+        while not stat.S_ISSOCK(_lmode(self.socket)):
+            if self.process is None or self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"채점용 엔진의 소켓이 {timeout:g}초 안에 생기지 않았습니다 ({self.logs / 'dockerd.log'}).")
+            time.sleep(0.02)
+
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
@@ -378,15 +387,23 @@ class Worker:
                 "LEARN_DOCKER_OFFLINE": "1", "LEARN_DOCKER_REGISTRY_PORT": "5050",
                 "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "agg"}
 
-    def agent_command(self, argv: list[str]) -> list[str]:
-        """Run ``argv`` (the trusted re-check) as the worker's user — never root —, outside the kernel view,
-        with no new privileges; the caller gives it ``python -I``, a root-owned folder and a clean env."""
+    def agent_command(self, argv: list[str], runtime: Runtime | None = None) -> list[str]:
+        """Run ``argv`` (the trusted re-check) as the worker's user — never root —, with no new privileges, in a
+        view of its own (``views.agent_view``: the runtime, the socket, the submission read-only; out of the
+        kernel's process namespace); the caller gives it ``python -I`` and a clean environment."""
+        runtime = runtime or Runtime.current()
         uid, gid = self.ids
-        return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs", *argv]
+        binds = {folder: self.runtime_mounts / str(i) for i, folder in enumerate(runtime.folders())}
+        env: list[str] = []
+        for key, value in self.agent_env().items():
+            env += ["--setenv", key, value]
+        view = agent_view(binds, self.scratch, self.socket)
+        return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs", *view, *env,
+                "--", *argv]
 
     def agent_env(self) -> dict[str, str]:
         return {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "DOCKER_HOST": self.docker_host,
-                "LEARN_DOCKER_HOME": str(self.course_home), "HOME": str(self.private),
+                "LEARN_DOCKER_HOME": str(self.course_home), "HOME": "/tmp",
                 "LEARN_DOCKER_OFFLINE": "1", "LEARN_DOCKER_REGISTRY_PORT": "5050",
                 "LEARN_DOCKER_API_TIMEOUT": "30"}
 
@@ -405,6 +422,13 @@ class Worker:
         for path in [self.learner_home, *self.learner_home.rglob("*")]:
             os.lchown(path, uid, gid)
         _compose_plugin(self.learner_home, uid, gid)
+
+
+def _lmode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return 0
 
 
 def _claim(folder: Path) -> None:

@@ -86,6 +86,19 @@ def kernel_view(runtime_binds: dict[Path, Path], scratch: Path, socket: Path, co
     return args
 
 
+def agent_view(runtime_binds: dict[Path, Path], scratch: Path, socket: Path) -> list[str]:
+    """bwrap arguments (up to ``--``) for the grader's re-check (``agent``), run as the worker's user: the same
+    read-only runtime as the kernel, the engine's socket, the submission's scratch folder (checks read the
+    learner's files through relative paths; the course registry keeps its data there), its own /tmp; a process namespace of its own, so neither the
+    kernel nor a container can see, signal or trace it. It starts in ``/usr`` (root's, read-only)."""
+    args = ["bwrap", "--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
+            "--clearenv", *system_binds(), "--proc", "/proc", "--dev", "/dev"]
+    for folder, source in runtime_binds.items():
+        args += ["--ro-bind", str(source), str(folder)]
+    return [*args, "--size", str(TMP_SIZE), "--tmpfs", "/tmp", "--bind", str(scratch), str(scratch),
+            "--bind", str(socket), str(socket), "--chdir", "/usr"]
+
+
 def engine_view(data_root: Path, runtime: Path, scratch: Path) -> list[str]:
     """bwrap arguments (up to ``--``) for the worker's dockerd, run inside rootlesskit's namespaces."""
     return ["bwrap", "--die-with-parent", *system_binds(whole_etc=True), "--dev-bind", "/dev", "/dev",
