@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.grading.views import TMP_SIZE, Runtime, engine_view, kernel_view
+from helpers.grading.views import TMP_SIZE, Runtime, agent_view, engine_view, kernel_view
 
 # bwrap options and how many values each takes
 ARITY = {
@@ -80,7 +80,11 @@ def test_kernel_view_has_sized_private_temporary_folders():
     assert 0 < TMP_SIZE <= 1024**3
 
 
-@pytest.mark.parametrize("make", [kernel_args, lambda: engine_view(Path("/d"), Path("/r"), Path("/s"))])
+def agent_args() -> list[str]:
+    return agent_view({PY: MOUNTS / "0", PACKAGE: MOUNTS / "1"}, SCRATCH, SOCKET)
+
+
+@pytest.mark.parametrize("make", [kernel_args, agent_args, lambda: engine_view(Path("/d"), Path("/r"), Path("/s"))])
 def test_no_view_binds_the_root_or_a_home(make):
     for _opt, src, dest in binds(options(make())):
         for path in (src, dest):
@@ -140,3 +144,19 @@ def test_runtime_current_names_this_python():
     assert rt.python_home == Path(sys.base_prefix).resolve()
     assert rt.venv == Path(sys.prefix).resolve()
     assert (rt.package / "grading" / "views.py").is_file()
+
+
+# -- the re-check's view ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("flag", ["--unshare-user", "--disable-userns", "--unshare-pid", "--die-with-parent",
+                                  "--clearenv"])
+def test_agent_view_has_its_own_process_namespace_and_no_inherited_environment(flag):
+    assert (flag, []) in options(agent_args())
+
+
+def test_agent_view_reads_the_runtime_and_writes_only_the_submission_folder_and_socket():
+    opts = options(agent_args())
+    assert ("--ro-bind", str(MOUNTS / "0"), str(PY)) in binds(opts, {"--ro-bind"})
+    assert sorted(binds(opts, READ_WRITE)) == sorted([("--bind", str(SCRATCH), str(SCRATCH)),
+                                                      ("--bind", str(SOCKET), str(SOCKET))])
+    assert ("--chdir", ["/usr"]) in opts  # starts in root's read-only folder, never the learner's
