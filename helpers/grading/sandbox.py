@@ -31,6 +31,7 @@ import contextlib
 import ctypes
 import os
 import pwd
+import re
 import shlex
 import shutil
 import stat
@@ -262,8 +263,13 @@ class Worker:
 
     @staticmethod
     def _unmount(folder: Path) -> None:
-        while os.path.ismount(folder):
+        """Every mount stacked at ``folder`` (a bind mount of the same file system is one too, which
+        ``os.path.ismount`` does not see), detached."""
+        for _ in range(1000):
+            if not is_mount(folder):
+                return
             subprocess.run(["umount", "-l", str(folder)], check=True, capture_output=True)
+        raise RuntimeError(f"{folder}의 마운트를 풀지 못했습니다.")
 
     # -- one submission ----------------------------------------------------------------------------
     def kill(self) -> None:
@@ -422,6 +428,17 @@ class Worker:
         for path in [self.learner_home, *self.learner_home.rglob("*")]:
             os.lchown(path, uid, gid)
         _compose_plugin(self.learner_home, uid, gid)
+
+
+def is_mount(path: Path, table: str = "/proc/self/mountinfo") -> bool:
+    """Is something mounted at ``path`` in this mount namespace (read from /proc/self/mountinfo)?"""
+    want = os.path.abspath(path)
+    with open(table, encoding="utf-8", errors="surrogateescape") as lines:
+        for line in lines:
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split(" ", 5)[4])
+            if point == want:
+                return True
+    return False
 
 
 def _lmode(path: Path) -> int:

@@ -206,3 +206,23 @@ def test_open_log_truncates_and_is_private(tmp_path):
     (tmp_path / "fresh.log").unlink(missing_ok=True)
     os.close(_open_log(tmp_path / "fresh.log"))
     assert (tmp_path / "fresh.log").stat().st_mode & 0o077 == 0
+
+
+# -- is_mount: a bind mount of the same file system counts (os.path.ismount misses it) ------------------------
+
+MOUNTINFO = (
+    "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
+    "124 27 254:0 /srv/course/.venv /run/learn-docker-ko/w1-runtime/0 ro,nosuid - ext4 /dev/vda rw\n"
+    "131 27 254:0 /srv/y /tmp/한글\\040폴더/x ro - ext4 /dev/vda rw\n"
+)
+
+
+def test_is_mount_reads_the_mount_table_with_its_escapes(tmp_path):
+    from pathlib import Path
+
+    table = tmp_path / "mountinfo"
+    table.write_text(MOUNTINFO, encoding="utf-8")
+    assert sandbox.is_mount(Path("/run/learn-docker-ko/w1-runtime/0"), str(table))
+    assert sandbox.is_mount(Path("/tmp/한글 폴더/x"), str(table))  # \040 is a space, UTF-8 kept as is
+    assert not sandbox.is_mount(Path("/run/learn-docker-ko/w1-runtime"), str(table))
+    assert not sandbox.is_mount(Path("/run/learn-docker-ko/w1-runtime/0/sub"), str(table))
