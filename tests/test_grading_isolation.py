@@ -344,3 +344,20 @@ def test_two_workers_give_the_same_scores_as_one(graded):
     again = ["always_equal", "forge_checks", "after_escape", "order"]
     twice = grading.autograde(A, again, root=root, workers=2, echo=lambda *_: None, feedback=False)
     assert {r.student: (r.score, r.failed) for r in twice} == {s: (results[s].score, results[s].failed) for s in again}
+
+
+def test_no_process_mount_or_namespace_of_a_worker_outlives_the_grading(graded):
+    """After grading: no process of a grading user, no runtime bind mount (they would pin the instructor's
+    course folder), no scratch folder and no network namespace of a worker (the kit's data stays, verified)."""
+    import subprocess
+
+    from helpers.grading.sandbox import Worker, is_mount
+
+    first = int(os.environ.get("LEARN_DOCKER_WORKER_OFFSET", "0")) + 1
+    namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    for worker in (Worker(first), Worker(first + 1)):
+        assert subprocess.run(["pgrep", "-u", worker.user], capture_output=True).returncode != 0, worker.user
+        mounts = [p for p in (worker.runtime_mounts.iterdir() if worker.runtime_mounts.is_dir() else []) if is_mount(p)]
+        assert mounts == [], mounts
+        assert not is_mount(worker.scratch)
+        assert worker.netns not in namespaces
