@@ -75,6 +75,10 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
     report.facts.update(server_version=v.get("Version"), engine_kind=kind, cgroups=info.get("CgroupDriver") != "none")
     report.add("ok", f"Docker 엔진 {v.get('Version')} — {kind} (API {v.get('ApiVersion')}, {v.get('Os')}/{v.get('Arch')})",
                f"연결: {STATE.base_url}")
+    old = too_old(v.get("Version") or "")
+    if old:
+        report.add("warn", old, f"이 과정이 확인한 가장 오래된 엔진은 {OLDEST_ENGINE}입니다. Docker Desktop을 새로 설치하거나, "
+                                "Linux라면 배포판의 최신 docker.io 또는 Docker의 저장소(docker-ce)로 올리세요.")
     report.add(*compose_line())  # which Compose v2 runs `docker compose` (chapter 09), or what to install
     if "rootless" in kind and info.get("CgroupDriver") == "none":
         report.add("warn", "이 엔진에는 cgroup이 없습니다 (cgroup v1의 rootless Docker)",
@@ -126,6 +130,20 @@ def _free_mb(df_output: str) -> int | None:
         if len(parts) >= 4 and parts[3].isdigit():
             return int(parts[3]) // 1024
     return None
+
+
+OLDEST_ENGINE = "20.10"  # the oldest engine the whole suite runs on (Debian 12's docker.io 20.10.24)
+
+
+def too_old(version: str) -> str | None:
+    """A Korean warning when the engine ``version`` ("19.03.13", "28.5.2+dfsg4") is older than OLDEST_ENGINE."""
+    import re
+
+    have = [int(x) for x in re.findall(r"\d+", version)[:2]]
+    want = [int(x) for x in OLDEST_ENGINE.split(".")]
+    if len(have) < 2 or have >= want:
+        return None
+    return f"Docker 엔진 {version}은(는) 이 과정이 지원하는 가장 오래된 엔진({OLDEST_ENGINE})보다 오래되었습니다"
 
 
 def engine_kind(version: dict, info: dict) -> str:
