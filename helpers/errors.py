@@ -223,7 +223,8 @@ FRAGMENTS: dict[type[CourseError], tuple[str | tuple[str, ...], ...]] = {
     ImageNotFound: ("no such image", "manifest unknown", ("manifest", "not found")),
     PortInUse: ("port is already allocated", "address already in use"),
     NameInUse: ("is already in use by container",),
-    ContainerRunning: ("stop the container before", "cannot remove a running container"),
+    ContainerRunning: ("stop the container before", "cannot remove a running container",
+                       ("cannot remove container", "is paused")),  # Engine 25+: "...: container is paused and must be..."
     ContainerNotRunning: ("is not running",),
     ImageInUse: ("image is being used", "conflict: unable to delete", "unable to remove repository reference",
                  "image has dependent"),

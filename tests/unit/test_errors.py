@@ -66,6 +66,12 @@ CASES = [
     ("paused container removal",
      api_error(409, "You cannot remove a paused container 7b3b. Unpause and then stop the container before "
                     "attempting removal or force remove"), errors.ContainerRunning),
+    ("paused container removal (Engine 28)",
+     api_error(409, 'cannot remove container "7b3b": container is paused and must be unpaused first'),
+     errors.ContainerRunning),
+    ("running container removal (Engine 28)",
+     api_error(409, 'cannot remove container "7b3b": container is running: stop the container before removing or '
+                    "force remove"), errors.ContainerRunning),
     ("image in use (by id)",
      api_error(409, "conflict: unable to delete 4d610a580abe (must be forced) - image is being used by stopped "
                     "container d257ca7bbc90"), errors.ImageInUse),
