@@ -236,7 +236,7 @@ FRAGMENTS: dict[type[CourseError], tuple[str | tuple[str, ...], ...]] = {
     VolumeInUse: ("volume is in use",),
     InvalidMount: ("for a local volume name", "invalid mount config", "invalid volume specification",
                    "bind source path does not exist", "mount path must be absolute"),
-    NetworkNotFound: (('"network ', ' not found"'),),
+    NetworkNotFound: (('"network ', ' not found"'), ("container networking", "network ", " not found")),  # 25+: at start
     NetworkInUse: ("has active endpoints",),
     NetworkConflict: ("already exists in network", "is not connected to network", "is a pre-defined network",
                       "connected to host network", "in private (none) mode", ("network with name", "already exists")),

@@ -61,7 +61,10 @@ def test_names_resolve_on_a_user_defined_bridge_but_not_on_the_default_one(engin
         on_default = h.run("busybox:1.35", "nslookup itest-net8-old", rm=True, timeout=30)
     api_ip = engine.containers.get("itest-net8-api").attrs["NetworkSettings"]["Networks"][NET]["IPAddress"]
     assert on_net.exit_code == 0 and api_ip in on_net and "127.0.0.11" in on_net  # the engine's own DNS
-    assert on_default.exit_code != 0 and "can't find" in on_default
+    # the name does not resolve there: "can't find" where the namespace has an upstream DNS, a time-out where it
+    # has none (Engine 28 forwards unknown names upstream) — either way no answer for the other container
+    assert on_default.exit_code != 0 and ("can't find" in on_default or "no servers could be reached" in on_default)
+    assert api_ip not in on_default
 
 
 def test_connect_inspect_disconnect_and_rm_on_the_engine(engine, capsys):

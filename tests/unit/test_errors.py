@@ -72,6 +72,8 @@ CASES = [
     ("running container removal (Engine 28)",
      api_error(409, 'cannot remove container "7b3b": container is running: stop the container before removing or '
                     "force remove"), errors.ContainerRunning),
+    ("a network that is not there, found at start (Engine 28)",
+     api_error(404, "failed to set up container networking: network itest-nope not found"), errors.NetworkNotFound),
     ("image in use (by id)",
      api_error(409, "conflict: unable to delete 4d610a580abe (must be forced) - image is being used by stopped "
                     "container d257ca7bbc90"), errors.ImageInUse),
