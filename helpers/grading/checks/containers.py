@@ -113,10 +113,24 @@ def container_from(name: str, image: str, *, default_command: bool = False) -> b
     return True
 
 
+LOG_LIMIT = 1_000_000  # bytes of a container's logs a check reads (a flooding container is not read whole)
+
+
+def _logs(c) -> str:
+    """The container's output (stdout and stderr), at most LOG_LIMIT bytes of it."""
+    out = c.logs(stdout=True, stderr=True, stream=True, follow=False)
+    data = b""
+    for chunk in [out] if isinstance(out, bytes) else out:  # the SDK streams chunks; a recorded engine may not
+        data += chunk
+        if len(data) > LOG_LIMIT:
+            break
+    return data[:LOG_LIMIT].decode("utf-8", "replace")
+
+
 def printed_by(name: str, value, *, what: str = "출력") -> bool:
     """``value`` is what the container ``name`` printed (its logs), not text from elsewhere."""
     c = need_container(name)
-    logs = c.logs(stdout=True, stderr=True).decode("utf-8", "replace")
+    logs = _logs(c)
     got = as_text(value, what)
     if " ".join(got.split()) != " ".join(logs.split()):
         fail(f"{what}에는 컨테이너 '{name}'이(가) 출력한 내용이 들어 있어야 합니다.", show_value(logs) or "빈 출력",

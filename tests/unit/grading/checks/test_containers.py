@@ -470,3 +470,20 @@ def test_container_has_file_fails_for_other_text(replay, path, actual):
 def test_container_has_file_fails_for_a_missing_container(replay):
     f = failure(checks.container_has_file, "ex05-work", "/etc/motd")
     assert (f.expected, f.actual) == ("컨테이너 ex05-work", "없음")
+
+
+def test_a_flooding_containers_logs_are_read_only_up_to_the_limit():
+    from helpers.grading.checks import containers as checks_containers
+
+    taken = []
+
+    class Flood:
+        def logs(self, **kw):
+            assert kw.get("stream") is True  # streamed, never one giant read
+            for _ in range(10_000):  # 10 GB if read whole
+                taken.append(1)
+                yield b"x" * 1_000_000
+
+    text = checks_containers._logs(Flood())
+    assert len(text) == checks_containers.LOG_LIMIT
+    assert len(taken) <= 2
