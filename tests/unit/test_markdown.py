@@ -84,3 +84,19 @@ def test_the_start_page_lists_every_file_a_learner_submits():
         row = next((line for key, line in rows.items() if f"`{assignment}`" in key), "")
         missing += [f"{assignment}/{name}" for name in files if f"`{name}`" not in row]
     assert not missing, f"tools/start-here.md does not tell learners to submit: {', '.join(missing)}"
+
+
+def test_every_chapter_with_an_exercise_ends_with_a_clickable_link_to_it():
+    """The last words of chapters 02-12 are a markdown link to their exercise as the learner's workspace has it."""
+    import nbformat
+
+    root = Path(__file__).resolve().parents[2]
+    missing = []
+    for assignment in sorted(p.name for p in (root / "release").iterdir() if p.is_dir()):
+        chapter = next((root / "notebooks").glob(f"{assignment[:2]}-*.ipynb"))
+        nb = nbformat.read(chapter, as_version=4)
+        tail = " ".join(c.source for c in nb.cells[-3:] if c.cell_type == "markdown")
+        target = f"exercises/{assignment}/{assignment}.ipynb"
+        if not re.search(r"\]\(" + re.escape(target) + r"\)", tail):
+            missing.append(f"{chapter.name} → {target}")
+    assert not missing, missing
