@@ -219,7 +219,11 @@ def _grade(student: str) -> dict:
     d = _DRIVER
     assignment, stage, api = d["assignment"], d["stage"], d["api"]
     began = time.perf_counter()
-    _fresh_world(d)
+    try:
+        _fresh_world(d)
+    except Exception:
+        _after(d)  # nothing of a half-made world (an engine, an agent) is left for the next submission
+        raise
     d["execute"].agent = d["agent"]
     submitted = stage / "submitted" / student / assignment
     shutil.rmtree(stage / "submitted", ignore_errors=True)

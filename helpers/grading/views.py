@@ -77,10 +77,10 @@ def kernel_view(runtime_binds: dict[Path, Path], scratch: Path, socket: Path, co
     args = ["bwrap", "--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", "grader", "--die-with-parent", "--clearenv",
             *system_binds(), "--proc", "/proc", "--dev", "/dev"]
+    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):  # first: a course cloned under /tmp is bound on top of them
+        args += ["--size", str(TMP_SIZE), "--tmpfs", tmp]
     for folder, source in runtime_binds.items():
         args += ["--ro-bind", str(source), str(folder)]
-    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
-        args += ["--size", str(TMP_SIZE), "--tmpfs", tmp]
     args += ["--bind", str(scratch), str(scratch), "--bind", str(socket), str(socket),
              "--file", str(connection_fd), str(connection_file), "--chdir", str(cwd)]
     return args
@@ -93,10 +93,10 @@ def agent_view(runtime_binds: dict[Path, Path], scratch: Path, socket: Path) -> 
     kernel nor a container can see, signal or trace it. It starts in ``/usr`` (root's, read-only)."""
     args = ["bwrap", "--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
             "--clearenv", *system_binds(), "--proc", "/proc", "--dev", "/dev"]
+    args += ["--size", str(TMP_SIZE), "--tmpfs", "/tmp"]  # before the runtime: a course under /tmp stays visible
     for folder, source in runtime_binds.items():
         args += ["--ro-bind", str(source), str(folder)]
-    return [*args, "--size", str(TMP_SIZE), "--tmpfs", "/tmp", "--bind", str(scratch), str(scratch),
-            "--bind", str(socket), str(socket), "--chdir", "/usr"]
+    return [*args, "--bind", str(scratch), str(scratch), "--bind", str(socket), str(socket), "--chdir", "/usr"]
 
 
 def engine_view(data_root: Path, runtime: Path, scratch: Path) -> list[str]:

@@ -160,3 +160,15 @@ def test_agent_view_reads_the_runtime_and_writes_only_the_submission_folder_and_
     assert sorted(binds(opts, READ_WRITE)) == sorted([("--bind", str(SCRATCH), str(SCRATCH)),
                                                       ("--bind", str(SOCKET), str(SOCKET))])
     assert ("--chdir", ["/usr"]) in opts  # starts in root's read-only folder, never the learner's
+
+
+@pytest.mark.parametrize("make", [kernel_args, agent_args])
+def test_a_course_cloned_under_tmp_is_not_hidden_by_the_private_tmp(make):
+    """The private /tmp is mounted before the runtime, so a runtime under /tmp (a clone in mktemp -d) is on top."""
+    runtime = {Path("/tmp/tmp.abc/course/.venv"): MOUNTS / "0", PY: MOUNTS / "1"}
+    args = (kernel_view(runtime, SCRATCH, SOCKET, 3, CONNECTION, SCRATCH / "learner") if make is kernel_args
+            else agent_view(runtime, SCRATCH, SOCKET))
+    opts = options(args)
+    tmp = opts.index(("--tmpfs", ["/tmp"]))
+    venv = opts.index(("--ro-bind", [str(MOUNTS / "0"), "/tmp/tmp.abc/course/.venv"]))
+    assert tmp < venv
