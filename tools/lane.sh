@@ -20,6 +20,11 @@ RUN=/run/$NAME
 SOCK=$RUN/docker.sock
 say() { echo "[lane] $*"; }
 
+lane_apt() {  # apt-get with forky's package list kept in the cache folder (the system's sources stay as they are)
+  apt-get -o "Dir::Etc::sourcelist=$CACHE/apt/sources.list" -o Dir::Etc::sourceparts=- \
+    -o "Dir::State::lists=$CACHE/apt/lists" -o "Dir::Cache=$CACHE/apt" -o Debug::NoLocking=1 "$@"
+}
+
 engine_dir() {  # the folder whose usr/sbin/dockerd and usr/bin/docker the lane runs
   if command -v dockerd >/dev/null 2>&1; then
     major=$(dockerd --version 2>/dev/null | sed -n 's/^Docker version \([0-9]*\)\..*/\1/p')
@@ -29,10 +34,8 @@ engine_dir() {  # the folder whose usr/sbin/dockerd and usr/bin/docker the lane 
     say "Debian testing(forky)의 docker.io·docker-cli 28.x를 내려받아 풉니다 (설치하지 않음): $CACHE" >&2
     mkdir -p "$CACHE/apt/lists/partial" "$CACHE/apt/archives/partial" "$CACHE/debs"
     echo "deb http://deb.debian.org/debian forky main" > "$CACHE/apt/sources.list"
-    opts=(-o "Dir::Etc::sourcelist=$CACHE/apt/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::lists=$CACHE/apt/lists"
-          -o "Dir::Cache=$CACHE/apt" -o Debug::NoLocking=1)
-    apt-get "${opts[@]}" update -qq >&2
-    (cd "$CACHE/debs" && apt-get "${opts[@]}" download docker.io docker-cli >&2 2>/dev/null)
+    lane_apt update -qq >&2
+    (cd "$CACHE/debs" && lane_apt download docker.io docker-cli >&2 2>/dev/null)
     for deb in "$CACHE"/debs/*.deb; do dpkg-deb -x "$deb" "$CACHE/root"; done
   fi
   echo "$CACHE/root"
