@@ -180,6 +180,8 @@ class Worker:
         subprocess.run(["ip", "-n", self.netns, "link", "set", "lo", "up"], check=True, capture_output=True)
         if not self.kept_kit():
             self._mount(self.data_root, DATA_SIZE)
+        else:  # an older run's mount may carry flags the engine's read-only binds cannot keep (see _mount)
+            subprocess.run(["mount", "-o", "remount,suid,dev", str(self.data_root)], check=True, capture_output=True)
         self.expose_runtime()
 
     @property
@@ -258,7 +260,9 @@ class Worker:
         self._unmount(folder)
         folder.mkdir(mode=0o700, exist_ok=True)
         uid, gid = self.ids
-        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,uid={uid},gid={gid},nosuid,nodev",
+        # no nosuid/nodev: inside the engine's user namespace such flags are locked, and the read-only bind mounts
+        # the engine makes of this folder (BuildKit's, `-v ./site:/x:ro`, a volume mounted :ro) would then fail
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,uid={uid},gid={gid}",
                         f"ldk-{folder.name}-w{self.index}", str(folder)], check=True, capture_output=True)
 
     @staticmethod
@@ -278,6 +282,15 @@ class Worker:
         if self.process is not None:
             self.process.wait(timeout=10)
         self.process = None
+
+    def _kill_user(self, timeout: float = 10) -> None:
+        """Any process of the worker's user outside its cgroup (the agent, a straggler), gone."""
+        deadline = time.monotonic() + timeout
+        while subprocess.run(["pgrep", "-u", self.user], capture_output=True).returncode == 0:
+            subprocess.run(["pkill", "-KILL", "-u", self.user], capture_output=True)
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
 
     def fresh_scratch(self) -> None:
         """A new, empty scratch tmpfs (only after :meth:`kill`: nothing of the worker runs)."""
@@ -357,6 +370,7 @@ class Worker:
         try:
             self.kill()
         finally:
+            self._kill_user()
             self._unmount(self.scratch)
             if not self.kit_record.exists():  # a verified kit stays mounted for the next grading run
                 self._unmount(self.data_root)
