@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                                  cwd=root, env=env, capture_output=True, text=True)
             failed += run.returncode != 0
         rows.append(("nbgrader CLI, 격리 없음", time.perf_counter() - began, args.cli, []))
+        grading.clean_exercise(grading.chapter_of(a))  # the CLI pass ran on this engine: leave nothing behind
     print(f"{'방식':<24}{'제출물':>6}{'전체(초)':>10}{'제출물당(초)':>14}{'100개 환산(초)':>16}  점수")
     for name, seconds, count, scores in rows:
         per = seconds / max(count, 1)

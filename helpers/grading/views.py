@@ -37,10 +37,8 @@ class Runtime:
 
     @classmethod
     def current(cls) -> Runtime:
-        import helpers
-
         return cls(Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
-                   Path(helpers.__file__).resolve().parent)
+                   Path(__file__).resolve().parents[1])  # the helpers package this module lives in
 
     def folders(self) -> list[Path]:
         """Distinct folders to bind, outer ones only (a venv inside the Python home is bound with it)."""
