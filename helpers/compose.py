@@ -17,18 +17,12 @@ nothing the learner made under another project name is touched. Introduced in ch
 from __future__ import annotations
 
 import json
-import os
-import queue
 import re
 import signal
-import subprocess
-import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from . import errors
-from ._state import STATE
 from .command import Command
 from .compose_program import Program, bundled_binary, find_program, missing, preflight_line  # noqa: F401
 from .compose_projects import (  # noqa: F401 - re-exported: the record lives there
@@ -39,8 +33,9 @@ from .compose_projects import (  # noqa: F401 - re-exported: the record lives th
     recorded_projects,
     remove_project,
 )
-from .connection import client, current_context
+from .connection import cli_env
 from .display import Output, Table, ago, say
+from .program import run_program
 
 PROJECT_LABEL = "com.docker.compose.project"
 SERVICE_LABEL = "com.docker.compose.service"
@@ -64,12 +59,7 @@ def compose_command(*args: object, project_dir=None, project_name: str | None = 
 
 def _env() -> dict[str, str]:
     """The environment Compose runs in: ours, aimed at the engine the helpers use."""
-    env = dict(os.environ)
-    client()  # the engine answers (else DockerNotRunning, in Korean), and STATE.base_url is known
-    base = STATE.base_url or ""
-    if "DOCKER_HOST" not in env and current_context() is None and base.startswith(("unix://", "npipe://")):
-        env["DOCKER_HOST"] = base  # the socket the course found (Docker Desktop's, say), not the CLI's default
-    return env
+    return cli_env()
 
 
 class Printed(Output):
@@ -98,64 +88,11 @@ def _run(cmd: Command, *, timeout: float, stream: bool, interrupt: bool = False,
     ``merge=False`` stdout and stderr stay apart (``.stderr`` holds the latter).
     """
     program = find_program()
-    env = _env()
-    argv = [*program.argv, *cmd[1:]]
-    popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT if merge else subprocess.PIPE, env=env,
-                             start_new_session=True, text=True, encoding="utf-8", errors="replace")
-    lines: queue.Queue = queue.Queue()
-    readers = [threading.Thread(target=_pump, args=(popen.stdout, lines, "out"), daemon=True)]
-    if not merge:
-        readers.append(threading.Thread(target=_pump, args=(popen.stderr, lines, "err"), daemon=True))
-    for reader in readers:
-        reader.start()
-    out: list[str] = []
-    err: list[str] = []
-    deadline = time.monotonic() + timeout
-    open_streams = len(readers)
-    steps = iter([(signal.SIGINT, INTERRUPT_GRACE), (signal.SIGTERM, TERM_GRACE)]) if interrupt else iter(())
-    sent: int | None = None
-    try:
-        while open_streams:
-            if time.monotonic() >= deadline:  # checked on every line: a chatty program is bounded too
-                step = next(steps, None)
-                if step is not None:  # Ctrl-C first, as in a terminal; a program that ignores it gets SIGTERM
-                    sent, grace = step
-                    if sent == signal.SIGINT:
-                        say(f"({timeout:g}초가 지나 Ctrl-C를 보냅니다: 앞에서 실행하던 것을 멈춥니다)")
-                    else:
-                        say(f"(Ctrl-C에 {INTERRUPT_GRACE:g}초 동안 멈추지 않아 SIGTERM을 보냅니다)")
-                    _signal(popen, sent)
-                    deadline = time.monotonic() + grace
-                    continue
-                _signal(popen, signal.SIGKILL)
-                raise errors.ComposeError(f"`{cmd.line()[2:]}`이(가) {timeout:g}초 안에 끝나지 않아 멈췄습니다"
-                                          + (" (Ctrl-C와 SIGTERM에도 멈추지 않아 SIGKILL로 끝냈습니다)." if sent else "."),
-                                          hint="`h.compose_ps(...)`와 `h.compose_logs(...)`로 무엇을 기다렸는지 보세요. "
-                                               "앞에서 계속 실행되는 명령이라면 detach=True(-d)로 실행하세요.",
-                                          cause="".join(out[-5:] + err[-5:])) from None
-            try:
-                which, line = lines.get(timeout=max(0.05, min(0.5, deadline - time.monotonic())))
-            except queue.Empty:
-                continue
-            if line is None:
-                open_streams -= 1
-                continue
-            if any(noise in line for noise in _NOISE) or (stream and not line.strip()):
-                continue
-            (out if which == "out" else err).append(line)
-            if stream:
-                say(line.rstrip("\n"))
-    except KeyboardInterrupt:  # the cell was interrupted: Ctrl-C to Compose too, as in a terminal, then harder
-        for sig, grace in ((signal.SIGINT, INTERRUPT_GRACE), (signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, 5.0)):
-            _signal(popen, sig)
-            try:
-                popen.wait(timeout=grace)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        raise
-    code = popen.wait(timeout=30)
+    code, out, err, sent = run_program(
+        [*program.argv, *cmd[1:]], env=_env(), timeout=timeout, line=cmd.line(), stream=stream, interrupt=interrupt,
+        merge=merge, noise=_NOISE, error=errors.ComposeError, interrupt_grace=INTERRUPT_GRACE, term_grace=TERM_GRACE,
+        timeout_hint="`h.compose_ps(...)`와 `h.compose_logs(...)`로 무엇을 기다렸는지 보세요. "
+                     "앞에서 계속 실행되는 명령이라면 detach=True(-d)로 실행하세요.")
     if sent == signal.SIGTERM:  # stopped, but only by SIGTERM: say so rather than pass for a Ctrl-C
         raise errors.ComposeError(f"`{cmd.line()[2:]}`이(가) Ctrl-C에 멈추지 않아 SIGTERM으로 끝냈습니다.",
                                   hint="Compose가 Ctrl-C를 받지 못했습니다. 앞에서 계속 실행되는 명령은 "
@@ -164,22 +101,6 @@ def _run(cmd: Command, *, timeout: float, stream: bool, interrupt: bool = False,
     result = (Printed if stream else Output)("".join(out), exit_code=code)
     result.stderr = "".join(err)
     return result
-
-
-def _pump(pipe, lines: queue.Queue, which: str) -> None:
-    for line in iter(pipe.readline, ""):
-        lines.put((which, line))
-    lines.put((which, None))
-
-
-def _signal(popen: subprocess.Popen, sig: int) -> None:
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(popen.pid, sig)
-        else:
-            popen.send_signal(sig)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
 
 
 # Compose's messages that name a case, per course error; checked in order.

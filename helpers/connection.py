@@ -148,3 +148,15 @@ def friendly(what_arg: int | str | None = 0):
         return inner
 
     return wrap
+
+
+def cli_env() -> dict[str, str]:
+    """The environment for a docker CLI program the course runs (Compose, ``docker build``): ours, aimed at the
+    engine the helpers use — the socket the course found (Docker Desktop's, say), not the CLI's default."""
+    env = dict(os.environ)
+    client()  # the engine answers (else DockerNotRunning, in Korean), and STATE.base_url is known
+    base = STATE.base_url or ""
+    if "DOCKER_HOST" not in env and current_context() is None and base.startswith(("unix://", "npipe://")):
+        env["DOCKER_HOST"] = base
+    return env
+

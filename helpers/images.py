@@ -194,26 +194,54 @@ def commit(container: str, repository: str, tag: str | None = None, *, message: 
     return img
 
 
+_ANNOUNCED_LEGACY: set[str] = set()
+
+
 @friendly(0)
 def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | None = None,
-          buildargs: dict | None = None, on_event=None):
+          buildargs: dict | None = None, target: str | None = None, secrets: dict | None = None,
+          no_cache: bool = False, on_event=None):
     """Build an image from a folder with a Dockerfile, showing each step. Similar to ``docker build -t``.
 
-    The engine's classic builder does the work (docker-py has no BuildKit), so the line asks the CLI for
-    the same builder (``DOCKER_BUILDKIT=0``) and its output looks the same: first how much of the folder
-    is sent (``Sending build context to Docker daemon``: the build context, less what ``.dockerignore``
-    excludes), then ``Step 1/3 : ...`` and ``---> Using cache`` for a step the layer cache answered.
-    The earlier stages of a multi-stage build stay behind as untagged images, as with the CLI; their IDs
-    go in the ledger so that ``h.reset`` removes them with the chapter.
-    ``on_event`` sees every decoded build event (the BuildProgress widget draws from them).
-    Introduced in chapter 05.
+    With BuildKit (the docker CLI with its buildx plugin, as on every current Docker) the course runs
+    ``docker build --progress=plain`` and shows what BuildKit prints: the context it transfers, one ``#n``
+    block per step, ``CACHED`` for a step the build cache answered (:mod:`helpers.building`). ``target``
+    builds up to one stage, ``secrets`` (``{"id": "file"}``) lends a file to ``RUN --mount=type=secret``.
+    Without buildx, the engine's classic builder does the work (``DOCKER_BUILDKIT=0``, said once): first how
+    much of the folder is sent (``Sending build context to Docker daemon``), then ``Step 1/3 : ...`` and
+    ``---> Using cache``; its earlier stages stay behind as untagged images, recorded in the ledger so that
+    ``h.reset`` removes them with the chapter. ``on_event`` sees every event (``{"stream": line}``).
+    Introduced in chapter 05; BuildKit's features in chapter 06.
     """
     from pathlib import Path
 
-    echo("build", "-t", tag, ["-f", dockerfile] if dockerfile else None, str(path), env={"DOCKER_BUILDKIT": "0"})
+    from .building import build_command, find_builder, run_build
+
     if not (Path(path) / (dockerfile or "Dockerfile")).is_file():
         raise errors.CourseError(f"'{path}'에 {dockerfile or 'Dockerfile'}이(가) 없습니다.",
                                  hint="Dockerfile이 들어 있는 폴더를 지정하세요.")
+    builder = find_builder()
+    legacy = builder.kind == "legacy"
+    if legacy and secrets:
+        raise errors.FeatureMissing("예전 빌더에서는 빌드 비밀(--secret, RUN --mount=type=secret)을 쓸 수 없습니다.",
+                                    hint=f"BuildKit 클라이언트(docker buildx)가 있는 Docker에서 다시 실행하세요. "
+                                         f"지금: {builder.describe()}")
+    cmd = build_command(path, tag, dockerfile=dockerfile, buildargs=buildargs, target=target, secrets=secrets,
+                        no_cache=no_cache, legacy=legacy)
+    if not legacy:
+        cmd[-1:-1] = ["--label", f"{CHAPTER_LABEL}={chapter or STATE.chapter}"]
+        cmd.echo()
+        run_build(cmd, builder, tag, on_event=on_event)
+        return client().images.get(tag)
+    if builder.reason not in _ANNOUNCED_LEGACY and not builder.deliberate:
+        _ANNOUNCED_LEGACY.add(builder.reason)
+        say(f"(BuildKit 대신 엔진의 예전 빌더로 빌드합니다: {builder.reason}. 출력 모양이 최신 Docker와 다릅니다.)")
+    cmd.echo()
+    return _legacy_build(path, tag, dockerfile, chapter, buildargs, target, no_cache, on_event)
+
+
+def _legacy_build(path, tag, dockerfile, chapter, buildargs, target, no_cache, on_event):
+    """The classic builder through the SDK, as ``DOCKER_BUILDKIT=0 docker build`` does it."""
     context, dockerfile_name = build_context(path, dockerfile)
     stages = _Stages()
 
@@ -229,7 +257,7 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
         # the context is the one docker-py would make from ``path`` (which it then ignores)
         events = client().api.build(path=str(path), fileobj=context, custom_context=True, dockerfile=dockerfile_name,
                                     tag=tag, labels=labels(chapter), rm=True, forcerm=True, decode=True,
-                                    buildargs=buildargs)
+                                    buildargs=buildargs, target=target, nocache=no_cache)
         progress = Progress(f"build {tag}", on_event=seen).feed(events)
         finished = True
     finally:

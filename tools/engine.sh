@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine answers. An engine that already answers is used as it is (DOCKER_HOST, docker
 # context, Docker Desktop — also through WSL integration —, dockerd, rootless). Only on Debian/Ubuntu as root,
-# with no engine installed at all and outside WSL, does it install Debian's docker.io and start dockerd.
+# with no engine installed at all and outside WSL, does it install a current engine (below) and start dockerd.
 # Runs under macOS's bash 3.2.
 set -euo pipefail
 PY=${PY:-python3}
@@ -69,10 +69,59 @@ MSG
   exit 1
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  echo "[engine] Debian의 docker.io를 설치합니다 (약 20초)"
+# A current engine (28 or newer, with BuildKit's client buildx), from the first source that answers:
+# 1. Docker's own repository (docker-ce, buildx and Compose plugins): what Docker documents for Debian/Ubuntu.
+# 2. Debian's own packages: the release's docker.io when it is current; on Debian 12 (20.10, unsupported upstream
+#    since 2023) the testing suite's docker.io, docker-cli and docker-buildx (forky: 28.5.2, 0.29.1), which need
+#    only libc6 >= 2.34 and take bookworm's containerd and runc. The forky source is pinned at priority 100, so it
+#    never upgrades anything else. LEARN_DOCKER_ENGINE_SOURCE=docker|debian chooses instead of trying in order.
+apt_quiet() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+
+from_docker() {
+  . /etc/os-release
+  command -v curl >/dev/null 2>&1 || return 1
+  key=$(mktemp)
+  if ! curl -fsS --max-time 10 -o "$key" "https://download.docker.com/linux/$ID/gpg" 2>/dev/null; then
+    rm -f "$key"
+    return 1
+  fi
+  echo "[engine] Docker 공식 저장소에서 docker-ce를 설치합니다"
+  install -d -m 0755 /etc/apt/keyrings
+  install -m 0644 "$key" /etc/apt/keyrings/docker.asc
+  rm -f "$key"
+  echo "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.asc]" \
+    "https://download.docker.com/linux/$ID $VERSION_CODENAME stable" > /etc/apt/sources.list.d/docker.list
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+  apt_quiet docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin
+}
+
+from_debian() {
+  apt-get update -qq
+  candidate=$(apt-cache policy docker.io | sed -n 's/^ *Candidate: \([0-9]*\)\..*/\1/p')
+  if [ -n "$candidate" ] && [ "$candidate" -ge 28 ]; then
+    echo "[engine] 배포판의 docker.io $candidate.x를 설치합니다"
+    apt_quiet docker.io docker-buildx || apt_quiet docker.io
+    return
+  fi
+  . /etc/os-release
+  if [ "${ID:-}" != debian ]; then
+    echo "[engine] 배포판의 docker.io가 오래되었지만(${candidate:-없음}) 그대로 설치합니다. 최신 엔진: https://docs.docker.com/engine/install/" >&2
+    apt_quiet docker.io
+    return
+  fi
+  echo "[engine] Debian 테스트 배포판(forky)의 docker.io·docker-cli·docker-buildx 28.x를 설치합니다 (다른 패키지는 그대로)"
+  echo "deb http://deb.debian.org/debian forky main" > /etc/apt/sources.list.d/learn-docker-ko-forky.list
+  printf 'Package: *\nPin: release n=forky\nPin-Priority: 100\n' > /etc/apt/preferences.d/learn-docker-ko-forky
+  apt-get update -qq
+  apt_quiet --no-install-recommends docker.io/forky docker-cli/forky docker-buildx/forky
+}
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  case "${LEARN_DOCKER_ENGINE_SOURCE:-}" in
+    docker) from_docker ;;
+    debian) from_debian ;;
+    *) from_docker || from_debian ;;
+  esac
 fi
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then

@@ -10,6 +10,7 @@ import re
 
 import ipywidgets as w
 
+from ..building import STEP_LINE
 from ..display import Progress, html_table
 from ..errors import CourseError
 from ..images import build as build_image
@@ -101,6 +102,7 @@ def pull(ref: str, chapter: str | None = None):
 
 
 _STEP_RE = re.compile(r"^Step (\d+)/(\d+) : (.*)")
+_BUILDKIT_STEP = STEP_LINE  # "#5 [build 2/3] COPY ..." (BuildKit's plain progress)
 
 
 class BuildProgress(CourseWidget):
@@ -125,11 +127,19 @@ class BuildProgress(CourseWidget):
         """Advance the step bar for one decoded build event; keep the step lines."""
         text = (event.get("stream") or "").strip()
         m = _STEP_RE.match(text)
-        if m:
+        if m:  # the classic builder: "Step 2/5 : COPY ..."
             self.bar.max = int(m.group(2))
             self.bar.value = int(m.group(1))
             self.step_label.value = text[:80]
             self.steps.append(text)
+        kit = _BUILDKIT_STEP.match(text) if event.get("buildkit") else None
+        if kit and text not in self.steps:  # BuildKit: "#5 [2/3] COPY ..." (a step's first line)
+            self.bar.max = max(self.bar.max if self.steps else 1, int(kit.group(4)))
+            self.bar.value = int(kit.group(3))
+            self.step_label.value = text[:80]
+            self.steps.append(text)
+        elif event.get("buildkit") and text.endswith(" CACHED"):
+            self.step_label.value = f"{self.step_label.value} · CACHED"[:80]
 
     def run(self):
         """Build through ``images.build``, updating the bar; return the image (errors raise as there)."""

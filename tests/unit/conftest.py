@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import kit
+from helpers import building, kit
 from helpers._state import KIT_LABEL, STATE
 
 from .fakes import FakeClient, NoEngine
@@ -27,6 +27,9 @@ def unit_tier(monkeypatch, tmp_path):
     monkeypatch.setattr(STATE, "chapter", "unit")
     monkeypatch.setattr(STATE, "echo", True)
     monkeypatch.setattr(STATE, "hub_reachable", None)
+    # the classic builder (through the fake client) unless a test gives BuildKit a fake docker CLI
+    monkeypatch.setenv("LEARN_DOCKER_BUILDER", "legacy")
+    monkeypatch.setattr(building, "_FOUND", {})
 
 
 def kit_labels(name: str) -> dict[str, str]:
