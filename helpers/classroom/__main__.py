@@ -1,0 +1,129 @@
+"""Command line of the class server (``tools/class.sh`` calls it; root).
+
+    python -m helpers.classroom prepare ROSTER     folders, the learners' course copy, nbgrader settings,
+                                                   the exchange, the kit archive, the admin token
+    python -m helpers.classroom warm [--url URL]   start every learner's server and engine, report readiness
+    python -m helpers.classroom down ROSTER        stop every learner's world (after the hub has stopped)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+from .places import COURSE_ID, class_root, config_dir, course_copy, exchange_root, hub_dir, kit_archive
+from .roster import RosterError, read_roster
+
+REPO = Path(__file__).resolve().parents[2]
+NBGRADER_CONFIG = '''"""nbgrader settings of the class server (written by python -m helpers.classroom prepare)."""
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "{course}"
+c.Exchange.root = "{exchange}"
+c.ExchangeFactory.collect = "helpers.classroom.exchange.TrustedCollect"
+'''
+
+
+def prepare(roster_path: str) -> None:
+    roster = read_roster(roster_path)
+    root = class_root()
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o711)
+    hub_dir().mkdir(mode=0o700, exist_ok=True)
+    token = hub_dir() / "admin-token"
+    if not token.exists():
+        token.write_text(secrets.token_hex(32))
+    token.chmod(0o600)
+    # the learners' copy of the course: what tools/workspace.py lays out, never source/, tests/ or the gradebook
+    fresh = root / "course.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    for part in ("notebooks", "release"):
+        shutil.copytree(REPO / part, fresh / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    for part in ("tools/workspace.py", "tools/start-here.md", "docs/glossary.md"):
+        (fresh / part).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / part, fresh / part)
+    for path in [fresh, *fresh.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(course_copy(), ignore_errors=True)
+    fresh.rename(course_copy())
+    config_dir().mkdir(mode=0o755, exist_ok=True)
+    (config_dir() / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(course=COURSE_ID,
+                                                                           exchange=exchange_root()))
+    # the exchange: the course's folders made by root now (learners see only the course's folder, bound over a
+    # folder of their own: learner.server_view)
+    exchange_root().mkdir(exist_ok=True)
+    exchange_root().chmod(0o755)
+    course = exchange_root() / COURSE_ID
+    for folder, mode in ((course, 0o755), (course / "outbound", 0o755), (course / "inbound", 0o1733),
+                         (course / "feedback", 0o711)):
+        if folder.is_symlink() or (folder.exists() and folder.stat().st_uid != 0):
+            raise SystemExit(f"[class] {folder}가 root의 것이 아닙니다: 지우고 다시 실행하세요.")
+        folder.mkdir(exist_ok=True)
+        folder.chmod(mode)
+    _kit()
+    print(f"[class] 준비됨: {root} (학습자 {len(roster.learners)}명, 강사 {len(roster.instructors)}명)")
+
+
+def _kit() -> None:
+    """The class's kit archive: the bundle's (``LEARN_DOCKER_KIT_ARCHIVE``), else saved from this machine's engine."""
+    target = kit_archive()
+    given = os.environ.get("LEARN_DOCKER_KIT_ARCHIVE")
+    if given:
+        if not target.exists() or os.stat(given).st_mtime > target.stat().st_mtime:
+            shutil.copyfile(given, target)
+    else:
+        from ..grading.parallel import kit_archive as grading_archive
+
+        source = grading_archive()  # rewritten only when the kit's images changed
+        if not target.exists() or source.stat().st_mtime > target.stat().st_mtime:
+            tmp = target.with_suffix(".new")
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+    target.chmod(0o600)
+
+
+def down(roster_path: str) -> None:
+    import json
+
+    from .learner import Learner
+
+    roster = read_roster(roster_path)
+    slots_file = class_root() / "slots.json"
+    slots = json.loads(slots_file.read_text()) if slots_file.exists() else {}
+    for name in roster.learners:
+        if name in slots:
+            Learner(slots[name], name=name).close()
+    print(f"[class] 학습자 {len(roster.learners)}명의 서버·엔진·네트워크를 멈췄습니다 (작업은 각자의 디스크에 남아 있습니다)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.classroom", description="도커를 익히다 — 교실 서버")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("prepare").add_argument("roster")
+    sub.add_parser("down").add_argument("roster")
+    w = sub.add_parser("warm")
+    w.add_argument("roster")
+    w.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('LEARN_DOCKER_CLASS_PORT', '8000')}")
+    w.add_argument("--timeout", type=float, default=900)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "prepare":
+            prepare(args.roster)
+        elif args.command == "down":
+            down(args.roster)
+        else:
+            from .warmup import HubAPI, warm
+
+            results = warm(HubAPI(args.url), read_roster(args.roster).learners, args.timeout)
+            return 0 if all(r.ready for r in results) else 1
+    except RosterError as exc:
+        print(f"[class] {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
