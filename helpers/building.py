@@ -71,6 +71,19 @@ def _look() -> Builder:
     return Builder("buildkit", docker=docker, version=version)
 
 
+def preflight_line() -> tuple[str, str, str]:
+    """(level, title, detail) for the preflight checklist: which builder ``h.build`` uses, and how to get BuildKit."""
+    builder = find_builder()
+    if builder.kind == "buildkit":
+        return "ok", f"이미지 빌드: {builder.describe()}", ""
+    if builder.deliberate:
+        return "ok", f"이미지 빌드: {builder.describe()}", ""
+    return ("warn", f"이미지 빌드: {builder.describe()}",
+            "5·6장은 그대로 진행되지만 출력이 최신 Docker와 다르고, 빌드 비밀(--secret)은 쓸 수 없습니다. "
+            "Docker Desktop에는 들어 있고, Linux에서는 buildx 플러그인(Debian/Ubuntu: docker-buildx 또는 "
+            "docker-buildx-plugin)을 설치하세요.")
+
+
 def dockerfile_arg(path, dockerfile: str | None) -> str | None:
     """``-f``'s value as the CLI reads it: relative to the folder you type it in, so joined to the context."""
     if not dockerfile:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from . import errors, kit
 from ._state import CHAPTER_LABEL, STATE, labels, use_chapter
+from .building import preflight_line as build_line
 from .compose_program import preflight_line as compose_line
 from .connection import client, current_context
 from .containers import throwaway
@@ -80,6 +81,7 @@ def preflight(chapter: str | None = None, *, kit_images: list[str] | None = None
         report.add("warn", old, f"이 과정이 확인한 가장 오래된 엔진은 {OLDEST_ENGINE}입니다. Docker Desktop을 새로 설치하거나, "
                                 "Linux라면 배포판의 최신 docker.io 또는 Docker의 저장소(docker-ce)로 올리세요.")
     report.add(*compose_line())  # which Compose v2 runs `docker compose` (chapter 09), or what to install
+    report.add(*build_line())  # BuildKit (docker buildx) or the classic builder (chapters 05-06)
     if "rootless" in kind and info.get("CgroupDriver") == "none":
         report.add("warn", "이 엔진에는 cgroup이 없습니다 (cgroup v1의 rootless Docker)",
                    "pause, --memory, --cpus, --pids-limit은 이 엔진에서 동작하지 않습니다. 그 단계는 설명만 보고 넘어갑니다.")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: set up (engine and test tools included), then unit, engine, notebook, grading and
-# browser tests on the system's engine, then the engine tier and the notebooks on a current engine (lanes below). As root on Debian/Ubuntu it installs the Debian packages the tests need (below).
+# browser tests on the system's engine, then the engine tier and the notebooks on two more engines (lanes below). As root on Debian/Ubuntu it installs the Debian packages the tests need (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh --dev
@@ -19,30 +19,31 @@ if [ -n "$need" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1;
 fi
 .venv/bin/python -m ruff check helpers tests benchmarks tools
 
-# Engine lanes. 1) the system's engine — on Debian 12 its docker.io 20.10, the oldest engine the course supports
-# (preflight names older ones) — runs the whole suite. 2) "current": Engine 28 (Debian's forky packages, unpacked
-# beside the system's by tools/lane.sh) runs the engine tier and every notebook again. LEARN_DOCKER_LANES=system
-# skips the second (it needs Linux, root and Debian's package mirror, or an engine 28 already installed).
-lanes=${LEARN_DOCKER_LANES:-system current}
+# Engine lanes. 1) the system's engine runs the whole suite: on a fresh Debian 12 tools/engine.sh installs a
+# current one (Engine 28 with buildx: the main lane). Then the engine tier and every notebook again on
+# 2) "containerd": the same engine with the containerd image store (Docker Desktop's default), and
+# 3) "oldest": Engine 20.10 (Debian 12's docker.io, unpacked beside the system's, classic builder as its learners
+# have it), the oldest the course supports. tools/lane.sh runs them. LEARN_DOCKER_LANES=system skips 2) and 3)
+# (they need Linux, root and Debian's package mirror).
+lanes=${LEARN_DOCKER_LANES:-system containerd oldest}
 system_version=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo "?")
 status=0
 .venv/bin/python -m pytest "$@" || status=$?
 ran="system $system_version (전체)"
-case " $lanes " in
-  *" current "*)
-    if [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ]; then
-      bash tools/lane.sh start
-      lane_status=0
-      bash tools/lane.sh run .venv/bin/python -m pytest tests/integration tests/test_notebooks.py \
-        --deselect tests/integration/test_kit.py "$@" || lane_status=$?
-      current_version=$(bash tools/lane.sh run docker version --format '{{.Server.Version}}' 2>/dev/null || echo "?")
-      bash tools/lane.sh stop
-      ran="$ran, current $current_version (엔진 계층과 노트북)"
-      [ "$lane_status" = 0 ] || status=$lane_status
-    else
-      ran="$ran (current 레인은 Linux root에서만: 건너뜀)"
-    fi
-    ;;
-esac
+for lane in $lanes; do
+  [ "$lane" = system ] && continue
+  if [ "$(uname -s)" != Linux ] || [ "$(id -u)" != 0 ]; then
+    ran="$ran, $lane (Linux root에서만: 건너뜀)"
+    continue
+  fi
+  bash tools/lane.sh start "$lane"
+  lane_status=0
+  bash tools/lane.sh run .venv/bin/python -m pytest tests/integration tests/test_notebooks.py \
+    --deselect tests/integration/test_kit.py "$@" || lane_status=$?
+  version=$(bash tools/lane.sh run docker version --format '{{.Server.Version}}' 2>/dev/null || echo "?")
+  bash tools/lane.sh stop
+  ran="$ran, $lane $version (엔진 계층과 노트북)"
+  [ "$lane_status" = 0 ] || status=$lane_status
+done
 echo "[test] 실행한 엔진 레인: $ran"
 exit "$status"

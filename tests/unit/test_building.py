@@ -163,3 +163,12 @@ def test_the_widget_counts_buildkit_steps(cli, context):
                                                         "RUN echo built"]
     assert (widget.bar.value, widget.bar.max) == (3, 3)
     assert json.dumps(widget.text())  # plain text, no widget state
+
+
+def test_preflight_names_the_builder_and_how_to_get_buildkit(cli, tmp_path, monkeypatch):
+    assert building.preflight_line()[:2] == ("ok", "이미지 빌드: BuildKit (docker buildx 0.29.1)")
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no docker CLI at all
+    building.find_builder(refresh=True)
+    level, title, hint = building.preflight_line()
+    assert (level, "docker 명령(CLI)이 없습니다" in title) == ("warn", True)
+    assert "docker-buildx" in hint
