@@ -49,13 +49,40 @@ def kit_archive() -> Path:
     return path
 
 
+RECORD = "exchange-times.json"  # in the course folder, root-only: the class server's collect writes it
+
+
+def record_time(root: Path, student: str, assignment: str, folder: Path, moment) -> None:
+    """Note when ``student``'s submission reached the exchange (``helpers.classroom.exchange``), tied to the
+    collected folder ``folder`` (by inode: a later plain ``nbgrader collect`` that replaces it is not believed)."""
+    path = root / RECORD
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        record = {}
+    record[f"{student}/{assignment}"] = {"time": moment.strftime("%Y-%m-%d %H:%M:%S.%f %Z"),
+                                         "inode": os.stat(folder, follow_symlinks=False).st_ino}
+    tmp = path.with_suffix(".new")
+    tmp.write_text(json.dumps(record, indent=1))
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
 def collection_time(folder: Path) -> str:
-    """The submission's time from the collection record — when the submission folder reached the instructor's
-    ``submitted/`` (its change time, which nothing inside the submission can set) — not from the submission's
-    own ``timestamp.txt``, which the learner writes."""
+    """The submission's time: when it reached the exchange, as the class server's collect recorded it
+    (``RECORD``), else when the submission folder reached the instructor's ``submitted/`` (its change time,
+    which nothing inside the submission can set) — never the submission's own ``timestamp.txt``, which the
+    learner writes."""
     from datetime import datetime, timezone
 
-    moment = datetime.fromtimestamp(os.stat(folder, follow_symlinks=False).st_ctime, tz=timezone.utc)
+    st = os.stat(folder, follow_symlinks=False)
+    try:
+        entry = json.loads((folder.parents[2] / RECORD).read_text()).get(f"{folder.parent.name}/{folder.name}")
+    except (OSError, ValueError, IndexError):
+        entry = None
+    if isinstance(entry, dict) and entry.get("inode") == st.st_ino and isinstance(entry.get("time"), str):
+        return entry["time"]
+    moment = datetime.fromtimestamp(st.st_ctime, tz=timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
 
 

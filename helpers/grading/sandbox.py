@@ -98,6 +98,9 @@ class Worker:
 
     index: int
     process: subprocess.Popen | None = field(default=None, repr=False)
+    # rootlesskit's port driver: none for grading (the kernel runs in the engine's own namespace); the class
+    # server's learners (helpers.classroom) use builtin, so published ports open in the learner's namespace
+    port_driver = "none"
 
     @property
     def user(self) -> str:
@@ -322,7 +325,7 @@ class Worker:
         tmp.chmod(0o755)
         tmp.replace(wrapper)
         env = {"PATH": f"{wrapper.parent}:{SYSTEM_PATH}", "HOME": str(self.data_root),
-               "XDG_RUNTIME_DIR": str(self.runtime), "DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER": "none",
+               "XDG_RUNTIME_DIR": str(self.runtime), "DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER": self.port_driver,
                "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS": f"--state-dir={self.runtime / 'rk'}"}
         dockerd = [ROOTLESS_SCRIPT, "--data-root", str(self.data_root / "docker"), "--exec-root",
                    str(self.runtime / "exec"), "-H", self.docker_host, "--userland-proxy-path", _docker_proxy()]
