@@ -82,9 +82,10 @@ def test_the_schema_check_can_fail():
 # ---------------------------------------------------------------------------------- a learner's pod
 
 def expand(value, username: str):
-    """KubeSpawner's expansion of ``{username}`` in volumes, mounts and containers."""
+    """KubeSpawner 7's expansion of ``{unescaped_username}`` (the hub's name) and ``{username}`` (its slug; the
+    test's names are their own slug) in volumes, mounts, init and extra containers (``get_pod_manifest``)."""
     if isinstance(value, str):
-        return value.replace("{username}", username)
+        return value.replace("{unescaped_username}", username).replace("{username}", username)
     if isinstance(value, list):
         return [expand(v, username) for v in value]
     if isinstance(value, dict):
@@ -177,7 +178,11 @@ def test_the_learners_pod_is_in_a_user_namespace_with_the_engine_beside_it():
 
 
 def test_a_learner_sees_only_their_own_part_of_the_exchange_and_never_the_course():
-    pod = learner_pod(merged("values.yaml"), "kim")
+    values = merged("values.yaml")
+    text = json.dumps(values["singleuser"])
+    # the learner's folder is named as nbgrader names the student (the hub's name), never by KubeSpawner's slug
+    assert "learners/{unescaped_username}" in text and "learners/{username}" not in text
+    pod = learner_pod(values, "kim")
     mounts = {m["mountPath"]: m for m in pod["spec"]["containers"][0]["volumeMounts"]}
     base = "/srv/nbgrader/exchange/learn-docker-ko"
     assert mounts[f"{base}/outbound"]["readOnly"] and mounts[f"{base}/feedback"]["readOnly"]
