@@ -11,6 +11,8 @@ REPO = Path(__file__).resolve().parents[3]
 A = "02-hello-world"
 TASKS = {"task1_vm": 1, "task2_hello": 2, "task3_detached": 2}  # grade_id -> points
 ATTACK = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+COURSE = "learn-docker-ko"
+_EMPTY: list[bytes] = []  # an empty gradebook's bytes: nbgrader asks the alembic command once, not per course
 
 
 def failure(expected: object, found: object, what: str = "과제가 요구하는 상태가 아닙니다.", hint: str = "") -> str:
@@ -38,7 +40,13 @@ def make_course(root: Path, submissions: dict[str, dict[str, str]], *, assignmen
     _tools_on_path()
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "nbgrader_config.py", root)
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "learn-docker-ko") as gb:
+    db = root / "gradebook.db"
+    if _EMPTY:
+        db.write_bytes(_EMPTY[0])
+    else:
+        Gradebook(f"sqlite:///{db}", COURSE).close()
+        _EMPTY.append(db.read_bytes())
+    with Gradebook(f"sqlite:///{db}", COURSE) as gb:
         gb.update_or_create_assignment(assignment)
         gb.add_notebook(assignment, assignment)
         for name, points in tasks.items():
