@@ -20,8 +20,12 @@ from .roster import RosterError, read_roster
 
 REPO = Path(__file__).resolve().parents[2]
 NBGRADER_CONFIG = '''"""nbgrader settings of the class server (written by python -m helpers.classroom prepare)."""
+import os
+
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "{course}"
+if os.environ.get("LEARN_DOCKER_ASSIGNMENT_DIR"):  # a learner's server: fetched exercises go to workspace/exercises
+    c.Exchange.assignment_dir = os.environ["LEARN_DOCKER_ASSIGNMENT_DIR"]
 c.Exchange.root = "{exchange}"
 c.ExchangeFactory.collect = "helpers.classroom.exchange.TrustedCollect"
 '''
@@ -37,10 +41,11 @@ def prepare(roster_path: str) -> None:
     if not token.exists():
         token.write_text(secrets.token_hex(32))
     token.chmod(0o600)
-    # the learners' copy of the course: what tools/workspace.py lays out, never source/, tests/ or the gradebook
+    # the learners' copy of the course: what tools/workspace.py lays out, never source/, tests/ or the gradebook;
+    # no release/ either: on the class server exercises come through nbgrader's exchange (Assignments tab)
     fresh = root / "course.new"
     shutil.rmtree(fresh, ignore_errors=True)
-    for part in ("notebooks", "release"):
+    for part in ("notebooks",):
         shutil.copytree(REPO / part, fresh / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     for part in ("tools/workspace.py", "tools/start-here.md", "docs/glossary.md"):
         (fresh / part).parent.mkdir(parents=True, exist_ok=True)

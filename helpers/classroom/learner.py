@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..grading.cgroup import Cgroup
-from ..grading.sandbox import SUBID_SIZE, SYSTEM_PATH, Worker, _claim, _open_log, is_mount
+from ..grading.sandbox import SUBID_BASE, SUBID_SIZE, SYSTEM_PATH, Worker, _claim, _open_log, is_mount
 from ..grading.views import TMP_SIZE, Runtime, system_binds
 from .places import COURSE_ID, class_root, config_dir, course_copy, exchange_root, kit_archive
 
@@ -49,7 +49,9 @@ def net_prefix() -> str:
 
 
 def slot_of(name: str) -> int:
-    """The learner's number (never reused: it sets the learner's sub-IDs and addresses), kept in ``slots.json``."""
+    """The learner's number, which sets the learner's sub-IDs and addresses: the one the learner's system user already
+    has in /etc/subuid, else one no user of the machine has (a class root wiped and made again, or two classes on
+    one machine, never give two learners overlapping sub-IDs). Kept in ``slots.json``."""
     path = class_root() / "slots.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
@@ -57,12 +59,32 @@ def slot_of(name: str) -> int:
         fcntl.flock(f, fcntl.LOCK_EX)
         text = f.read()
         slots = json.loads(text) if text.strip() else {}
-        if name not in slots:
-            slots[name] = max([FIRST_SLOT, *slots.values()]) + 1
-            f.seek(0)
-            f.truncate()
-            f.write(json.dumps(slots, indent=1))
+        taken = subid_slots()
+        user = f"ldk-learner-{name}"
+        if user in taken:
+            slots[name] = taken[user]
+        elif name not in slots or slots[name] in taken.values():
+            slots[name] = max([FIRST_SLOT, *slots.values(), *taken.values()]) + 1
+        f.seek(0)
+        f.truncate()
+        f.write(json.dumps(slots, indent=1))
         return slots[name]
+
+
+def subid_slots(table: str = "/etc/subuid") -> dict[str, int]:
+    """User -> slot for every /etc/subuid range at or above the learners' first slot."""
+    found: dict[str, int] = {}
+    try:
+        lines = Path(table).read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        parts = line.split(":")
+        if len(parts) == 3 and parts[1].isdigit():
+            slot, rest = divmod(int(parts[1]) - SUBID_BASE, SUBID_SIZE)
+            if rest == 0 and slot > FIRST_SLOT:
+                found[parts[0]] = slot
+    return found
 
 
 @dataclass
@@ -129,6 +151,11 @@ class Learner(Worker):
         return self.scratch / "workspace"
 
     @property
+    def exercises(self) -> Path:
+        """Where nbgrader's fetch puts the learner's exercises (``Exchange.assignment_dir``)."""
+        return self.workspace / "exercises"
+
+    @property
     def runtime(self) -> Path:
         return Path("/run/learn-docker-ko") / f"l-{self.name}"
 
@@ -188,7 +215,7 @@ class Learner(Worker):
         os.chown(self.disk, uid, gid)
         self.disk.chmod(0o700)
         # as the learner: whatever the learner left on the disk (a link named home ...) is never followed by root
-        self.as_learner(["mkdir", "-p", str(self.data_root), str(self.scratch), str(self.workspace),
+        self.as_learner(["mkdir", "-p", str(self.data_root), str(self.scratch), str(self.exercises),
                          str(self.disk / "exchange")], check=True)
 
     def _identity(self) -> None:
@@ -251,7 +278,8 @@ class Learner(Worker):
                 "USER": "jovyan", "LANG": "C.UTF-8", "SHELL": "/bin/bash", "DOCKER_HOST": self.docker_host,
                 "LEARN_DOCKER_HOME": str(self.scratch / ".learn-docker-ko"), "LEARN_DOCKER_OFFLINE": "1",
                 "JUPYTER_PREFER_ENV_PATH": "1", "JUPYTER_CONFIG_DIR": str(workspace / ".learn-docker-ko" / "jupyter"),
-                "JUPYTER_CONFIG_PATH": str(config_dir()), "PYTHONDONTWRITEBYTECODE": "1"}
+                "JUPYTER_CONFIG_PATH": str(config_dir()), "LEARN_DOCKER_ASSIGNMENT_DIR": str(self.exercises),
+                "PYTHONDONTWRITEBYTECODE": "1"}
 
     def server_command(self, hub_env: dict[str, str], runtime: Runtime | None = None) -> list[str]:
         """The learner's single-user server: workspace laid out (tools/workspace.py from the learners' copy of
@@ -261,7 +289,8 @@ class Learner(Worker):
         uid, gid = self.ids
         binds = {folder: self.runtime_mounts / str(i) for i, folder in enumerate(runtime.folders())}
         view = server_view(binds, self.scratch, self.socket, self.home / "passwd", self.home / "group",
-                           read_only=[course_copy(), config_dir()], exchange=(self.disk / "exchange", exchange_root()))
+                           read_only=[course_copy(), config_dir()], exchange=(self.disk / "exchange", exchange_root()),
+                           cwd=self.workspace)
         env: list[str] = []
         for key, value in self.server_env(hub_env, runtime).items():
             env += ["--setenv", key, value]
@@ -308,7 +337,7 @@ class Learner(Worker):
 
 
 def server_view(runtime_binds: dict[Path, Path], home: Path, socket: Path, passwd: Path, group: Path,
-                read_only: list[Path], exchange: tuple[Path, Path]) -> list[str]:
+                read_only: list[Path], exchange: tuple[Path, Path], cwd: Path) -> list[str]:
     """bwrap arguments (up to ``--``) for a learner's server, run as the learner's user: the system read-only
     (with the learner named ``jovyan``), the runtime and ``read_only`` folders read-only, the learner's home, the
     engine's socket, fresh /tmp, /var/tmp and /dev/shm; own process namespace.
@@ -328,4 +357,4 @@ def server_view(runtime_binds: dict[Path, Path], home: Path, socket: Path, passw
         args += ["--ro-bind", str(folder), str(folder)]
     own, shared = exchange
     args += ["--bind", str(own), str(shared), "--bind", str(shared / COURSE_ID), str(shared / COURSE_ID)]
-    return [*args, "--bind", str(home), str(home), "--bind", str(socket), str(socket), "--chdir", str(home)]
+    return [*args, "--bind", str(home), str(home), "--bind", str(socket), str(socket), "--chdir", str(cwd)]

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 import re
 import sys
 from collections import Counter
@@ -84,6 +85,7 @@ class ClassReport:
     made: str  # when, ISO 8601 (UTC)
     students: int  # students in the gradebook
     tasks: list[TaskReport] = field(default_factory=list)
+    unsubmitted: dict[str, list[str]] = field(default_factory=dict)  # assignment -> students with no submission
 
     def assignments(self) -> dict[str, list[TaskReport]]:
         out: dict[str, list[TaskReport]] = {}
@@ -129,15 +131,20 @@ def verdict_text(cell) -> str | None:
 
 
 def _graded_cells(path: Path) -> dict[str, dict]:
-    """grade_id -> cell of the graded test cells of the notebook at ``path`` ({} when it is unreadable)."""
-    import nbformat
-
+    """grade_id -> cell of the graded test cells of the notebook at ``path`` ({} when it is unreadable).
+    Plain JSON, not nbformat: no schema validation of every notebook of the class on every request."""
     try:
-        nb = nbformat.read(str(path), as_version=4)
-    except (OSError, ValueError):  # a missing or broken notebook: the gradebook's counts still hold
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells") or []
+    except (OSError, ValueError, AttributeError):  # missing or broken: the gradebook's counts still hold
         return {}
-    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-            if c.cell_type == "code" and c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    graded = {}
+    for c in cells:
+        if not isinstance(c, dict) or c.get("cell_type") != "code":
+            continue
+        meta = (c.get("metadata") or {}).get("nbgrader") or {}
+        if meta.get("grade") and isinstance(meta.get("grade_id"), str):
+            graded[meta["grade_id"]] = c
+    return graded
 
 
 # ---------------------------------------------------------------------------------- the report
@@ -167,8 +174,11 @@ def build(root: str | Path = ".", config=None) -> ClassReport:
     made = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     tasks: list[TaskReport] = []
     with Gradebook(db_url, coursedir.course_id) as gb:
-        report = ClassReport(coursedir.course_id, str(root), made, len(gb.students))
+        everyone = sorted(s.id for s in gb.students)
+        report = ClassReport(coursedir.course_id, str(root), made, len(everyone))
         for assignment in sorted(gb.assignments, key=lambda a: _natural(a.name)):
+            submitted = {sub.student.id for sub in assignment.submissions}
+            report.unsubmitted[assignment.name] = [s for s in everyone if s not in submitted]
             rows: dict[tuple[str, str], TaskReport] = {}
             for nb in sorted(assignment.notebooks, key=lambda n: _natural(n.name)):
                 for cell in sorted(nb.grade_cells, key=lambda c: _natural(c.name)):
@@ -264,7 +274,10 @@ def to_html(report: ClassReport, top: int = TOP, csv_url: str | None = None) -> 
         parts.append("<p>아직 채점한 과제가 없습니다.</p>")
     for assignment, tasks in report.assignments().items():
         submitted = max((t.total for t in tasks), default=0)
-        parts += [f"<h2>{e(assignment)}</h2>", f'<p class="note">제출 {submitted}개</p>',
+        missing = report.unsubmitted.get(assignment) or []
+        parts += [f"<h2>{e(assignment)}</h2>",
+                  f'<p class="note">제출 {submitted}개' + (f" · 제출하지 않은 학생: {e(', '.join(missing))}" if missing else "")
+                  + "</p>",
                   "<table><thead><tr><th>채점 셀</th><th>배점</th><th>통과 / 제출</th><th>기대</th>"
                   f"<th>자주 나온 실제 값 (상위 {top})</th><th>못 받은 학생</th></tr></thead><tbody>"]
         for t in tasks:
@@ -283,7 +296,8 @@ def to_html(report: ClassReport, top: int = TOP, csv_url: str | None = None) -> 
 def to_text(report: ClassReport, top: int = TOP) -> str:
     lines = [f"반 보고서 ({report.course_id}): 성적부의 학생 {report.students}명"]
     for assignment, tasks in report.assignments().items():
-        lines.append(f"\n{assignment}")
+        missing = report.unsubmitted.get(assignment) or []
+        lines.append(f"\n{assignment}" + (f"  (제출하지 않은 학생: {', '.join(missing)})" if missing else ""))
         for t in tasks:
             lines.append(f"  {t.task:<18} 통과 {t.passed:>3} / {t.total:<3}")
             for value, count in t.found(top):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ..errors import CourseError
 from . import report
 
 URL = "learn-docker-ko/report"
@@ -44,7 +45,7 @@ def _handlers():
             loop = asyncio.get_running_loop()
             try:  # the gradebook and the notebooks are read in a thread: the server keeps answering meanwhile
                 made = await loop.run_in_executor(None, report.build, self.root)
-            except report.CourseError as exc:
+            except CourseError as exc:
                 self.set_status(404)
                 self.set_header("Content-Type", "text/plain; charset=utf-8")
                 self.finish(f"{type(exc).__name__}: {exc}\n")

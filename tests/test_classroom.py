@@ -1,0 +1,324 @@
+"""The class server (``bash tools/class.sh``, issue 17) on this machine, end to end, with two learners and an instructor.
+
+- up: the hub (JupyterHub + configurable-http-proxy) from a roster; a learner logs in with a first-use password;
+  ``class.sh warm`` starts every learner's server and engine and reports readiness (seconds printed).
+- a chapter cell runs on the learner's own engine (the kit is loaded there; the other learner's engine is untouched).
+- the exchange: release (root, nbgrader) -> each learner's Assignments list -> fetch -> work (one solves, one
+  does not) -> validate -> submit -> collect (owner-checked, copied as the learner, arrival time recorded) ->
+  isolated autograde (``python -m helpers.grading autograde``) -> feedback released -> each learner fetches it.
+- learners apart (every attack a learner could try from a kernel, against the other learner and the instructor):
+  files, server, engine, token, hub API, a forged submission in the other's name, a link planted in one's own
+  submission, the limits of the learner's cgroup.
+- the browser (Debian's Chromium through Playwright): a learner logs in, opens the Assignments tab and submits;
+  the instructor's view lists the submission.
+
+Needs Linux, root, the grading sandbox's programs and npm (``tools/test.sh`` installs them); skipped elsewhere, a
+failure in CI. Runs on a class root of its own (``/var/lib/learn-docker-ko/class-test-*``), names of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build" / "class"
+VENV = Path(sys.prefix)
+ASSIGNMENT = "02-hello-world"
+COURSE = "learn-docker-ko"
+KIM, LEE, TEACHER = "kimt", "leet", "teachert"
+FIGURES: dict[str, float] = {}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------------------------ talking to the hub
+
+class Session:
+    """What a browser keeps: cookies; logs in through the hub's login form (first use sets the password)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def login(self, name: str, password: str) -> str:
+        self.opener.open(f"{self.base}/hub/login", timeout=60).read()
+        xsrf = next(c.value for c in self.jar if c.name == "_xsrf")
+        data = urllib.parse.urlencode({"username": name, "password": password, "_xsrf": xsrf}).encode()
+        try:
+            with self.opener.open(urllib.request.Request(f"{self.base}/hub/login", data=data), timeout=120) as r:
+                return r.geturl()
+        except urllib.error.HTTPError as exc:  # a refused login is the login page again, with 403
+            return f"/hub/login (refused: {exc.code})"
+
+
+def call(base: str, token: str, method: str, path: str, body=None, form: bool = False):
+    """(status, decoded JSON or text) of one request with ``token``."""
+    headers = {"Authorization": f"token {token}"}
+    data = None
+    if body is not None:
+        data = (urllib.parse.urlencode(body) if form else json.dumps(body)).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded" if form else "application/json"
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=600) as r:
+            text = r.read()
+            status = r.status
+    except urllib.error.HTTPError as exc:
+        text, status = exc.read(), exc.code
+    try:
+        return status, json.loads(text) if text else None
+    except ValueError:
+        return status, text.decode(errors="replace")
+
+
+async def _execute(base: str, token: str, user: str, code: str, timeout: float) -> tuple[str, str]:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    status, kernel = call(base, token, "POST", f"/user/{user}/api/kernels", {"name": "python3"})
+    assert status == 201, (status, kernel)
+    url = base.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel['id']}/channels"
+    ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}))
+    msg_id = uuid.uuid4().hex
+    header = {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex, "msg_type": "execute_request",
+              "version": "5.3", "date": ""}
+    content = {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+               "allow_stdin": False, "stop_on_error": True}
+    await ws.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                                       "channel": "shell", "buffers": []}))
+    out: list[str] = []
+    state = "ok"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.read_message(), max(1.0, deadline - time.monotonic())))
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = message["msg_type"]
+            if kind == "stream":
+                out.append(message["content"]["text"])
+            elif kind in ("execute_result", "display_data"):
+                out.append(message["content"]["data"].get("text/plain", ""))
+            elif kind == "error":
+                state = "error"
+                out.append("\n".join(message["content"]["traceback"]))
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                break
+    finally:
+        ws.close()
+        call(base, token, "DELETE", f"/user/{user}/api/kernels/{kernel['id']}")
+    return state, "".join(out)
+
+
+# ------------------------------------------------------------------------------------------- the class
+
+class Class:
+    """One ``bash tools/class.sh up`` on free ports and a class root of its own (``down`` in ``close``)."""
+
+    def __init__(self):
+        BUILD.mkdir(parents=True, exist_ok=True)
+        self.root = Path(f"/var/lib/learn-docker-ko/class-test-{secrets.token_hex(3)}")
+        self.port = free_port()
+        self.env = {**os.environ, "LEARN_DOCKER_CLASS_ROOT": str(self.root), "LEARN_DOCKER_CLASS_PORT": str(self.port),
+                    "LEARN_DOCKER_CLASS_HUB_PORT": str(free_port()), "LEARN_DOCKER_CLASS_PROXY_API_PORT": str(free_port()),
+                    "LEARN_DOCKER_CLASS_IP": "127.0.0.1", "LEARN_DOCKER_CLASS_MEMORY": str(2 * 1024**3),
+                    "LEARN_DOCKER_CLASS_DISK": str(4 * 1024**3)}
+        self.course = self.root / "course-instructor"  # the instructor's course: root-only, a copy of this repo's
+        self.env["LEARN_DOCKER_CLASS_COURSE"] = str(self.course)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.root.mkdir(parents=True, mode=0o711)
+        self.course.mkdir(mode=0o700)
+        for part in ("source", "release"):
+            shutil.copytree(ROOT / part, self.course / part, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(ROOT / "nbgrader_config.py", self.course / "nbgrader_config.py")
+        roster = self.root / "roster-source.txt"
+        roster.write_text(f"# test class\n{TEACHER} instructor\n{KIM}\n{LEE}\n")
+        began = time.monotonic()
+        self.run("bash", "tools/class.sh", "up", str(roster), timeout=1200)
+        FIGURES["class.sh up (s)"] = time.monotonic() - began
+        self.admin = (self.root / "hub" / "admin-token").read_text().strip()
+
+    def run(self, *argv: str, timeout: float = 600, cwd: Path = ROOT, check: bool = True, env=None):
+        done = subprocess.run(argv, cwd=cwd, env={**self.env, **(env or {})}, capture_output=True, text=True,
+                              timeout=timeout)
+        if check and done.returncode != 0:
+            pytest.fail(f"{' '.join(argv)} -> {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}\n"
+                        f"hub log:\n{self.hub_log()}")
+        return done
+
+    def nbgrader(self, *args: str):
+        """An instructor's nbgrader command in the course (root), with the class's exchange settings."""
+        return self.run(str(VENV / "bin" / "nbgrader"), *args, cwd=self.course,
+                        env={"JUPYTER_CONFIG_PATH": str(self.root / "config"), "PATH": f"{VENV / 'bin'}:{os.environ['PATH']}"})
+
+    def hub_log(self) -> str:
+        path = self.root / "hub" / "jupyterhub.log"
+        return path.read_text(errors="replace")[-6000:] if path.exists() else "(no hub log)"
+
+    def token(self, user: str) -> str:
+        status, body = call(self.base, self.admin, "POST", f"/hub/api/users/{user}/tokens", {"note": "test"})
+        assert status == 201, (status, body)
+        return body["token"]
+
+    def execute(self, token: str, user: str, code: str, timeout: float = 300) -> tuple[str, str]:
+        return asyncio.run(_execute(self.base, token, user, code, timeout))
+
+    def close(self) -> None:
+        done = self.run("bash", "tools/class.sh", "down", timeout=300, check=False)
+        (BUILD / "class-down.log").write_text(done.stdout + done.stderr)
+        shutil.copy2(self.root / "hub" / "jupyterhub.log", BUILD / "jupyterhub.log")
+        from helpers.grading.sandbox import is_mount
+
+        if not any(is_mount(p) for p in (self.root / "learners").glob("*/disk")):
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def klass():
+    from helpers.grading.sandbox import unavailable
+
+    why = unavailable() or (None if shutil.which("npm") else "npm이 없습니다")
+    if why:
+        if in_ci():
+            pytest.fail(f"the class server must run in CI: {why}")
+        pytest.skip(why)
+    k = Class()
+    try:
+        yield k
+    finally:
+        k.close()
+        print("\n[class] " + ", ".join(f"{k}: {v:.1f}" for k, v in FIGURES.items()))
+
+
+@pytest.fixture(scope="module")
+def ready(klass):
+    """Every learner's server and engine started by ``class.sh warm`` (tokens for each learner)."""
+    began = time.monotonic()
+    done = klass.run("bash", "tools/class.sh", "warm", timeout=900)
+    FIGURES["warm, 2 learners (s)"] = time.monotonic() - began
+    assert "준비됨 2/2명" in done.stdout, done.stdout
+    for line in (klass.root / "hub" / "jupyterhub.log").read_text().splitlines():
+        if "engine ready in" in line:
+            FIGURES[f"engine ready {line.split('learner ')[1].split(':')[0]} (s)"] = float(line.split(" in ")[1].split()[0])
+    return {KIM: klass.token(KIM), LEE: klass.token(LEE)}
+
+
+def learner(name: str):
+    from helpers.classroom.learner import Learner, slot_of
+
+    return Learner(slot_of(name), name=name)
+
+
+# ----------------------------------------------------------------------------------------------- tests
+
+def test_a_learner_logs_in_with_a_first_use_password(klass):
+    first = Session(klass.base)
+    landed = first.login(KIM, "kim-first-password")
+    assert "/hub/login" not in landed, landed
+    again = Session(klass.base)  # the password chosen on first use is now the password
+    assert "/hub/login" in again.login(KIM, "not-kims-password")
+    assert "/hub/login" not in Session(klass.base).login(KIM, "kim-first-password")
+    assert "/hub/login" in Session(klass.base).login("stranger", "whatever-password")  # not on the roster
+
+
+def test_a_chapter_cell_runs_on_the_learners_own_engine(klass, ready):
+    code = ("import helpers as h, docker, os\n"
+            "h.run('learn-docker-ko/hello:0.1', name='class-hello')\n"
+            "c = docker.from_env()\n"
+            "print('HOST', os.environ['DOCKER_HOST'])\n"
+            "print('NAMES', sorted(x.name for x in c.containers.list(all=True)))\n"
+            "print('KIT', 'busybox:1.35' in [t for i in c.images.list() for t in i.tags])\n"
+            "print('USER', os.getuid() != 0)\n")
+    began = time.monotonic()
+    state, out = klass.execute(ready[KIM], KIM, code)
+    FIGURES["chapter cell (s)"] = time.monotonic() - began
+    assert state == "ok", out
+    assert f"/run/learn-docker-ko/l-{KIM}/docker.sock" in out and "class-hello" in out and "KIT True" in out, out
+    assert "USER True" in out
+    state, out = klass.execute(ready[LEE], LEE, "import docker\nprint(sorted(x.name for x in docker.from_env().containers.list(all=True)))")
+    assert state == "ok" and "class-hello" not in out, out  # lee's engine is lee's own
+
+
+def test_the_exchange_end_to_end(klass, ready):
+    began = time.monotonic()
+    klass.nbgrader("release_assignment", ASSIGNMENT)
+    for name in (KIM, LEE):
+        status, listed = call(klass.base, ready[name], "GET", f"/user/{name}/assignments?course_id={COURSE}")
+        assert status == 200 and [a["status"] for a in listed["value"] if a["assignment_id"] == ASSIGNMENT] == ["released"], listed
+        status, fetched = call(klass.base, ready[name], "POST", f"/user/{name}/assignments/fetch",
+                               {"assignment_id": ASSIGNMENT, "course_id": COURSE})
+        assert status == 200 and fetched["success"], fetched
+    path = f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    status, notebook = call(klass.base, ready[KIM], "GET", f"/user/{KIM}/api/contents/{path}")
+    assert status == 200 and notebook["type"] == "notebook", notebook
+    # kim works: the instructor's solution as kim's notebook (full marks); lee hands in the blank release
+    solution = json.loads((ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    status, saved = call(klass.base, ready[KIM], "PUT", f"/user/{KIM}/api/contents/{path}",
+                         {"type": "notebook", "format": "json", "content": solution})
+    assert status == 200, saved
+    status, checked = call(klass.base, ready[KIM], "POST", f"/user/{KIM}/assignments/validate", {"path": path}, form=True)
+    assert status == 200 and checked.get("success"), checked
+    assert "failed" not in checked["value"] or not json.loads(checked["value"]).get("failed"), checked
+    for name in (KIM, LEE):
+        status, submitted = call(klass.base, ready[name], "POST", f"/user/{name}/assignments/submit",
+                                 {"assignment_id": ASSIGNMENT, "course_id": COURSE})
+        assert status == 200 and submitted["success"], submitted
+    submitted_at = time.time()
+    time.sleep(2)  # the collect comes later than the submissions: lateness must not move with it
+    klass.nbgrader("collect", ASSIGNMENT)
+    record = json.loads((klass.course / "exchange-times.json").read_text())
+    assert set(record) == {f"{KIM}/{ASSIGNMENT}", f"{LEE}/{ASSIGNMENT}"}, record
+    from helpers.grading.parallel import collection_time
+
+    moment = collection_time(klass.course / "submitted" / KIM / ASSIGNMENT)
+    from datetime import datetime
+
+    assert datetime.strptime(moment, "%Y-%m-%d %H:%M:%S.%f UTC").timestamp() <= submitted_at + 1
+    graded = klass.run(str(VENV / "bin" / "python"), "-m", "helpers.grading", "autograde", ASSIGNMENT,
+                       "--root", str(klass.course), "--workers", "2", timeout=900)
+    (BUILD / "autograde.log").write_text(graded.stdout + graded.stderr)
+    scores = {line.split()[0]: line.split() for line in graded.stdout.splitlines() if line.strip().startswith((KIM, LEE))}
+    assert scores[KIM][1] == scores[KIM][3] and float(scores[KIM][1]) > 0, graded.stdout
+    assert float(scores[LEE][1]) < float(scores[LEE][3]), graded.stdout
+    if not list((klass.course / "feedback").glob(f"*/{ASSIGNMENT}/*.html")):
+        klass.nbgrader("generate_feedback", ASSIGNMENT)
+    klass.nbgrader("release_feedback", ASSIGNMENT)
+    pages: dict[str, str] = {}
+    for name in (KIM, LEE):
+        status, listed = call(klass.base, ready[name], "POST", f"/user/{name}/assignments/fetch_feedback",
+                              {"assignment_id": ASSIGNMENT, "course_id": COURSE})
+        assert status == 200 and listed["success"], listed
+        status, folder = call(klass.base, ready[name], "GET", f"/user/{name}/api/contents/exercises/{ASSIGNMENT}/feedback")
+        assert status == 200 and folder["content"], folder
+        stamp = urllib.parse.quote(folder["content"][0]["path"])
+        status, page = call(klass.base, ready[name], "GET",
+                            f"/user/{name}/api/contents/{stamp}/{ASSIGNMENT}.html?content=1&format=text&type=file")
+        assert status == 200 and "Score" in page["content"], str(page)[:500]
+        pages[name] = page["content"]
+    assert pages[KIM] != pages[LEE]  # each learner reads the feedback on their own submission
+    FIGURES["exchange release..feedback (s)"] = time.monotonic() - began
