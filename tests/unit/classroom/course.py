@@ -27,9 +27,10 @@ def failure(expected: object, found: object, what: str = "과제가 요구하는
 
 
 def make_course(root: Path, submissions: dict[str, dict[str, str]], *, assignment: str = A,
-                tasks: dict[str, int] = TASKS, plain: bool = False) -> Path:
+                tasks: dict[str, int] = TASKS, plain: bool = False, absent: tuple[str, ...] = ()) -> Path:
     """``submissions``: student -> {grade_id: failure text} (a cell not named passed). With ``plain`` the
-    failed cells hold what a plain-mode run leaves (the exception's own error output)."""
+    failed cells hold what a plain-mode run leaves (the exception's own error output); ``absent``: students in
+    the gradebook who submitted nothing."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
     from nbgrader.api import Gradebook
@@ -51,6 +52,8 @@ def make_course(root: Path, submissions: dict[str, dict[str, str]], *, assignmen
         gb.add_notebook(assignment, assignment)
         for name, points in tasks.items():
             gb.add_grade_cell(name, assignment, assignment, max_score=points, cell_type="code")
+        for student in absent:
+            gb.update_or_create_student(student)
         for student, failures in submissions.items():
             gb.update_or_create_student(student)
             gb.add_submission(assignment, student)

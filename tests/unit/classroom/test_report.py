@@ -24,12 +24,14 @@ def course(tmp_path):
         "lee": {"task1_vm": failure("B", "A")},
         "park": {"task1_vm": failure("B", "C"), "task2_hello": failure("컨테이너 ex02-hello", "  없음 \n")},
         "choi": {},
-    })
+    }, absent=("jung",))
 
 
 def test_counts_found_values_and_failing_students_per_task(course):
     rep = report.build(course)
-    assert rep.course_id == "learn-docker-ko" and rep.students == 4
+    assert rep.course_id == "learn-docker-ko" and rep.students == 5
+    assert rep.unsubmitted == {"02-hello-world": ["jung"]}  # in the gradebook, no submission: not in the counts
+    assert "제출하지 않은 학생: jung" in report.to_html(rep)
     assert [t.task for t in rep.tasks] == list(TASKS)
     t = _tasks(rep)
     assert (t["task1_vm"].passed, t["task1_vm"].total) == (1, 4)
@@ -118,3 +120,10 @@ def test_terminal_summary(course, capsys):
     assert report.main(["--root", str(course)]) == 0
     out = capsys.readouterr().out
     assert "반 보고서" in out and "task1_vm" in out and "실제 A ×2" in out and "못 받은 학생: kim, lee, park" in out
+    assert "제출하지 않은 학생: jung" in out
+
+
+def test_a_broken_autograded_notebook_leaves_the_counts(course):
+    (course / "autograded" / "kim" / "02-hello-world" / "02-hello-world.ipynb").write_text("[1, 2", encoding="utf-8")
+    t = _tasks(report.build(course))["task1_vm"]
+    assert t.failed == ["kim", "lee", "park"] and t.found() == [("A", 1), ("C", 1)]
