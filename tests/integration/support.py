@@ -62,3 +62,18 @@ def container_exists(client, name_or_id: str) -> bool:
         return True
     except de.NotFound:
         return False
+
+
+def use_builder(monkeypatch, kind: str) -> None:
+    """Make ``h.build`` use ``kind``: "legacy" (as on a docker CLI without buildx) or "buildkit" (skips the test
+    where this docker CLI has no buildx). The builder is found once per process, so the choice is forgotten first."""
+    from helpers import building
+
+    if kind == "legacy":
+        monkeypatch.setenv("LEARN_DOCKER_BUILDER", "legacy")
+    else:
+        monkeypatch.delenv("LEARN_DOCKER_BUILDER", raising=False)
+    monkeypatch.setattr(building, "_FOUND", {})
+    found = building.find_builder()
+    if found.kind != kind:
+        pytest.skip(f"this docker CLI cannot build with {kind}: {found.describe()}")

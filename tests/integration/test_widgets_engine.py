@@ -13,6 +13,8 @@ import helpers as h
 from helpers import charts
 from helpers import widgets as hw
 
+from .support import use_builder
+
 pytestmark = pytest.mark.engine
 
 CHAPTER = "test-widgets"
@@ -129,12 +131,15 @@ def test_pull_progress_through_a_throwaway_registry(tmp_path):
     with h.quiet():
         h.run("registry:2.8", name="wtest-registry", detach=True, ports={5000: port}, chapter=CHAPTER)
     ref = f"127.0.0.1:{port}/wtest/layered:1"
-    # an image with one layer of its own, so the pull has something to download
-    (tmp_path / "Dockerfile").write_text(f"FROM busybox:1.35\nRUN echo {tmp_path.name} > /made.txt\n")
+    # an image with one layer of its own, so the pull has something to download (committed, not built: BuildKit's
+    # build cache would keep a built layer on the engine after rmi, and the pull would find it there)
     try:
         with h.quiet():
             h.fetch(f"http://127.0.0.1:{port}/v2/", timeout=15)
-            h.build(tmp_path, "wtest/layered:1", chapter=CHAPTER)
+            h.run("busybox:1.35", ["sh", "-c", f"echo {tmp_path.name} > /made.txt"], name="wtest-layered",
+                  chapter=CHAPTER)
+            h.commit("wtest-layered", "wtest/layered", "1", chapter=CHAPTER)
+            h.rm("wtest-layered")
             h.tag("wtest/layered:1", ref, chapter=CHAPTER)
             h.push(ref)
             h.rmi(ref)
@@ -163,7 +168,30 @@ def test_pull_from_unreachable_registry_is_a_course_error():
     assert isinstance(info.value, (h.errors.RegistryUnavailable, h.errors.ImageNotFound))
 
 
-def test_build_progress(tmp_path):
+def test_build_progress_with_buildkit(tmp_path, monkeypatch):
+    use_builder(monkeypatch, "buildkit")
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nRUN echo built > /built.txt\nCMD [\"cat\", \"/built.txt\"]\n")
+    b = hw.BuildProgress(tmp_path, "wtest/built:bk", chapter=CHAPTER)
+    with h.quiet():
+        image = b.run()
+    assert "wtest/built:bk" in image.tags
+    # BuildKit's steps are the lines that make the filesystem (FROM, RUN); CMD is the image's setting only
+    assert b.bar.max == b.bar.value == len(b.steps) == 2 and b.bar.bar_style == "success"
+    assert re.fullmatch(r"#\d+ \[2/2\] RUN echo built > /built.txt", b.steps[1]) and "2단계" in b.text()
+
+
+def test_build_progress_errors_with_buildkit(tmp_path, monkeypatch):
+    use_builder(monkeypatch, "buildkit")
+    (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nRUN exit 7\n")
+    b = hw.BuildProgress(tmp_path, "wtest/broken:bk", chapter=CHAPTER)
+    with h.quiet(), pytest.raises(h.errors.StreamError) as info:
+        b.run()
+    assert "exit code: 7" in info.value.cause
+    assert b.bar.bar_style == "danger" and b.summary.startswith("실패") and "실패" in b.html()
+
+
+def test_build_progress_with_the_classic_builder(tmp_path, monkeypatch):
+    use_builder(monkeypatch, "legacy")
     (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nRUN echo built > /built.txt\nCMD [\"cat\", \"/built.txt\"]\n")
     b = hw.BuildProgress(tmp_path, "wtest/built:1", chapter=CHAPTER)
     with h.quiet():
@@ -174,7 +202,8 @@ def test_build_progress(tmp_path):
     assert b.steps[1] == "Step 2/4 : RUN echo built > /built.txt" and "4단계" in b.text()
 
 
-def test_build_progress_errors(tmp_path):
+def test_build_progress_errors_with_the_classic_builder(tmp_path, monkeypatch):
+    use_builder(monkeypatch, "legacy")
     (tmp_path / "Dockerfile").write_text("FROM busybox:1.35\nRUN exit 7\n")
     b = hw.BuildProgress(tmp_path, "wtest/broken:1", chapter=CHAPTER)
     with h.quiet(), pytest.raises(h.errors.StreamError) as info:
