@@ -12,6 +12,7 @@ else
   root=$HOME/workspace
   "$PY" "$COURSE/tools/workspace.py" "$root"
   export JUPYTER_CONFIG_DIR="$root/.learn-docker-ko/jupyter"
+  export LEARN_DOCKER_ASSIGNMENT_DIR="$root/exercises"  # nbgrader fetch/submit: as on the class server
 fi
 (
   i=0

@@ -15,6 +15,7 @@ The Kubernetes schema tests skip, saying so, only when ``kubernetes-validate`` (
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -253,7 +254,12 @@ def test_the_job_grades_with_the_course_command_on_the_shared_volumes():
 
 def test_the_start_script_parses_and_the_image_copies_no_solution_or_test():
     assert subprocess.run(["sh", "-n", str(DOCS / "start-singleuser.sh")]).returncode == 0
-    copies = re.findall(r"^COPY\s+(.+?)\s+\S+$", (DOCS / "Dockerfile").read_text(encoding="utf-8"), re.M)
+    dockerfile = (DOCS / "Dockerfile").read_text(encoding="utf-8")
+    printed = re.search(r"printf '%s\\n' (.*?)\s*> \S+/nbgrader_config\.py", dockerfile, re.S)
+    config = "\n".join(re.findall(r"'([^']*)'", printed.group(1)))  # the image's nbgrader settings
+    ast.parse(config)
+    assert 'c.Exchange.root = "/srv/nbgrader/exchange"' in config and "assignment_dir" in config
+    copies = re.findall(r"^COPY\s+(.+?)\s+\S+$", dockerfile, re.M)
     sources = [s for line in copies for s in line.split()]
     assert sources and not any(s.rstrip("/").split("/")[0] in ("source", "tests", "autograded", "submitted",
                                                                   "gradebook.db", ".") for s in sources), sources
