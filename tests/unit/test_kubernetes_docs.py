@@ -101,7 +101,7 @@ def learner_pod(values: dict, username: str = "kim") -> dict:
     notebook = {
         "name": "notebook",
         "image": f"{su['image']['name']}:{su['image']['tag']}",
-        "command": su["cmd"],
+        "args": su["cmd"],  # KubeSpawner passes cmd as args: the image's ENTRYPOINT (tini) stays
         "env": [{"name": k, "value": str(v)} for k, v in (su.get("extraEnv") or {}).items()],
         "securityContext": {"runAsUser": su["uid"], "allowPrivilegeEscalation": su["allowPrivilegeEscalation"]},
         "resources": {"requests": {"memory": su["memory"]["guarantee"], "cpu": su["cpu"]["guarantee"]},
