@@ -269,3 +269,39 @@ def test_the_guide_keeps_the_sizing_placeholder_and_says_what_was_checked():
     text = (DOCS / "README.md").read_text(encoding="utf-8")
     assert "부하 측정 결과" in text and "확인한 것" in text and "4.4.0" in text
     assert "5c5f5df751588a68a7781ead01d0f62e88e2e72f" in (CHART / "SOURCE.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------- helm, where there is one
+
+def test_helm_renders_the_chart_and_every_object_is_valid(tmp_path):
+    """With ``helm`` (on PATH or ``LEARN_DOCKER_HELM``) and the chart's source at 4.4.0 (``LEARN_DOCKER_Z2JH_CHART``,
+    the ``jupyterhub/`` folder of zero-to-jupyterhub-k8s): ``helm template`` with both variants (helm checks the
+    values against the schema itself), then every rendered object against Kubernetes 1.33 and the newest schemas."""
+    import os
+    import shutil
+
+    helm = os.environ.get("LEARN_DOCKER_HELM") or shutil.which("helm")
+    chart_src = os.environ.get("LEARN_DOCKER_Z2JH_CHART")
+    if not helm or not chart_src:
+        pytest.skip("helm과 차트 원본이 없습니다 (LEARN_DOCKER_HELM, LEARN_DOCKER_Z2JH_CHART): values는 위의 스키마 테스트로만 확인")
+    chart = tmp_path / "jupyterhub"
+    shutil.copytree(chart_src, chart)
+    shutil.copy(CHART / "values.schema.json", chart)  # what the packaged chart carries (the source has the YAML)
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    for variant, files in VARIANTS.items():
+        args = [helm, "template", "ldk", str(chart), "-n", "ldk", "--kube-version", "1.33.0"]
+        for name in files:
+            args += ["-f", str(DOCS / name)]
+        out = subprocess.run(args, capture_output=True, text=True, env=env)
+        assert out.returncode == 0, (variant, out.stderr[-2000:])
+        objects = [d for d in yaml.safe_load_all(out.stdout) if d]
+        assert any(d["kind"] == "Deployment" and d["metadata"]["name"] == "hub" for d in objects)
+        for doc in objects:
+            for version in VERSIONS:
+                validate_k8s(doc, version)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("singleuser:\n  storage:\n    tyype: dynamic\n", encoding="utf-8")
+    out = subprocess.run([helm, "template", "ldk", str(chart), "-f", str(DOCS / "values.yaml"), "-f", str(bad)],
+                         capture_output=True, text=True, env=env)
+    assert out.returncode != 0 and "tyype" in out.stderr
