@@ -3,7 +3,8 @@
 Four jobs, four rooms:
 
 - the docker verbs a learner calls, flat in this package (``containers``, ``inspecting``, ``operating``, ``images``,
-  ``networks``, ``compose``, ``system``, with ``connection``, ``command``, ``display``, ``errors``, ``ports``, ``cleanup``, ``preflight``);
+  ``building``, ``networks``, ``compose``, ``system``, with ``connection``, ``command``, ``program``, ``display``,
+  ``errors``, ``ports``, ``cleanup``, ``preflight``);
 - the offline images: ``kit/`` (catalog, builders, Dockerfiles, archive, the course registry);
 - the widgets: ``widgets/`` (one file per widget on ``base``, and ``charts``);
 - the grading: ``grading/`` (exercise setup, checks by what they read, nbgrader orchestration).
@@ -15,6 +16,7 @@ engine is contacted on the first call.
 
 from . import errors, kit
 from ._state import labels, use_chapter
+from .building import find_builder as builder
 from .cleanup import cleanup, leftovers, reset
 from .compose import compose, compose_build, compose_down, compose_exec, compose_logs, compose_ps, compose_up
 from .connection import client, disconnect
@@ -50,7 +52,7 @@ from .system import (
 from .web import fetch
 
 __all__ = [
-    "attach", "build", "cleanup", "client", "commit", "compose", "compose_build", "compose_down", "compose_exec", "compose_logs",
+    "attach", "build", "builder", "cleanup", "client", "commit", "compose", "compose_build", "compose_down", "compose_exec", "compose_logs",
     "compose_ps", "compose_up", "compose_version", "container", "create", "CourseError",
     "diff", "disconnect", "errors", "exec", "execute", "expect_error", "fetch", "history", "image", "images", "info",
     "kit", "labels", "leftovers", "login", "logs", "network_connect", "network_create", "network_disconnect",
