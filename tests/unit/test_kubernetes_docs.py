@@ -1,18 +1,20 @@
-"""docs/kubernetes/: what can be checked without a cluster or helm.
+"""docs/kubernetes/: what can be checked without a cluster.
 
 - ``values.yaml`` (and ``values-sysbox.yaml`` over it), merged over the chart's defaults the way Helm merges, is
   valid for Zero to JupyterHub 4.4.0's ``values.schema.json`` (``tests/unit/data/z2jh/``, source in SOURCE.md).
-- A learner's pod assembled from those values (the notebook container, the engine sidecar, the init container,
-  the volumes — by hand, not by KubeSpawner) and the grading Job and the volumes are valid Kubernetes objects for
-  the OpenAPI schemas of Kubernetes 1.33 (user namespaces on by default) and the newest that
-  ``kubernetes-validate`` knows, with unknown fields refused; every mount names a volume of its pod.
-- What the learner's pod must not have (the course volume, a writable view of the released assignments) and what
-  the instructor's hook gives the instructor only.
+- The learners' and the instructor's pods as KubeSpawner 7.0.0 (the chart's hub) makes them from those values
+  under the chart's own hub configuration, after the values' ``pre_spawn_hook``, and the grading Job and the
+  volumes, are valid Kubernetes objects for the OpenAPI schemas of Kubernetes 1.33 (user namespaces on by default)
+  and the newest that ``kubernetes-validate`` knows, with unknown fields refused; every mount names a volume.
+- What a learner's pod must not have (the course volume, a writable view of the released assignments, another
+  learner's folder) and what the hook gives the instructor only; the engine sidecar and its socket.
 - The shell in the Job and the image's start script parse; the image copies no solution or test.
+- Where ``helm`` and the chart's source are given (``LEARN_DOCKER_HELM``, ``LEARN_DOCKER_Z2JH_CHART``): ``helm
+  template`` of both variants, every rendered object valid.
 
-The Kubernetes schema tests skip, saying so, only when ``kubernetes-validate`` (the ``dev`` extra) is missing.
+Tests that need ``kubernetes-validate`` or ``jupyterhub-kubespawner`` (the ``dev`` extra) skip, saying so, only
+when the package is missing.
 """
-
 from __future__ import annotations
 
 import ast
@@ -80,48 +82,7 @@ def test_the_schema_check_can_fail():
     assert any("tyype" in e for e in errors) and any(e.startswith("cull.timeout") for e in errors), errors
 
 
-# ---------------------------------------------------------------------------------- a learner's pod
-
-def expand(value, username: str):
-    """KubeSpawner 7's expansion of ``{unescaped_username}`` (the hub's name) and ``{username}`` (its slug; the
-    test's names are their own slug) in volumes, mounts, init and extra containers (``get_pod_manifest``)."""
-    if isinstance(value, str):
-        return value.replace("{unescaped_username}", username).replace("{username}", username)
-    if isinstance(value, list):
-        return [expand(v, username) for v in value]
-    if isinstance(value, dict):
-        return {k: expand(v, username) for k, v in value.items()}
-    return value
-
-
-def learner_pod(values: dict, username: str = "kim") -> dict:
-    su = values["singleuser"]
-    storage = su["storage"]
-    home = f"volume-{username}"
-    notebook = {
-        "name": "notebook",
-        "image": f"{su['image']['name']}:{su['image']['tag']}",
-        "args": su["cmd"],  # KubeSpawner passes cmd as args: the image's ENTRYPOINT (tini) stays
-        "env": [{"name": k, "value": str(v)} for k, v in (su.get("extraEnv") or {}).items()],
-        "securityContext": {"runAsUser": su["uid"], "allowPrivilegeEscalation": su["allowPrivilegeEscalation"]},
-        "resources": {"requests": {"memory": su["memory"]["guarantee"], "cpu": su["cpu"]["guarantee"]},
-                      "limits": {"memory": su["memory"]["limit"], "cpu": su["cpu"]["limit"]}},
-        "volumeMounts": [{"name": home, "mountPath": storage["homeMountPath"]}, *storage["extraVolumeMounts"]],
-        "ports": [{"name": "notebook-port", "containerPort": 8888}],
-    }
-    spec = {
-        "securityContext": {"fsGroup": su["fsGid"]},
-        "initContainers": su.get("initContainers") or [],
-        "containers": [notebook, *(su.get("extraContainers") or [])],
-        "volumes": [{"name": home, "persistentVolumeClaim": {"claimName": f"claim-{username}"}},
-                    *storage["extraVolumes"]],
-        **(su.get("extraPodConfig") or {}),
-    }
-    pod = {"apiVersion": "v1", "kind": "Pod",
-           "metadata": {"name": f"jupyter-{username}", "annotations": su.get("extraAnnotations") or {}},
-           "spec": spec}
-    return expand(pod, username)
-
+# ---------------------------------------------------------------------------------- checks on objects
 
 def validate_k8s(obj: dict, version: str) -> None:
     kv = pytest.importorskip("kubernetes_validate",
@@ -143,82 +104,6 @@ def mounts_name_volumes(pod_spec: dict) -> list[str]:
         wrong += [f"{c['name']}: {m['name']}" for m in c.get("volumeMounts") or [] if m["name"] not in names]
         wrong += [f"{c['name']}: {p} twice" for p in set(paths) if paths.count(p) > 1]
     return wrong
-
-
-@pytest.mark.parametrize("version", VERSIONS)
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_a_learners_pod_from_the_values_is_a_valid_pod(variant, version):
-    pod = learner_pod(merged(*VARIANTS[variant]))
-    validate_k8s(pod, version)
-    assert mounts_name_volumes(pod["spec"]) == []
-
-
-def test_the_pod_check_can_fail():
-    pod = learner_pod(merged("values.yaml"))
-    pod["spec"]["containers"][1]["securityContext"]["procMount"] = "Unmasked"
-    pod["spec"]["containers"][1]["securityContext"]["prcMount"] = "Unmasked"  # misspelt: refused
-    with pytest.raises(pytest.fail.Exception, match="prcMount"):
-        validate_k8s(pod, "1.33")
-    pod["spec"]["containers"][0]["volumeMounts"].append({"name": "nowhere", "mountPath": "/x"})
-    assert mounts_name_volumes(pod["spec"]) == ["notebook: nowhere"]
-
-
-def test_the_learners_pod_is_in_a_user_namespace_with_the_engine_beside_it():
-    pod = learner_pod(merged("values.yaml"))
-    spec = pod["spec"]
-    assert spec["hostUsers"] is False
-    notebook, dockerd = spec["containers"]
-    assert not dockerd["securityContext"].get("privileged")
-    socket = dict((e["name"], e["value"]) for e in notebook["env"])["DOCKER_HOST"]
-    assert socket == "unix:///run/ldk-docker/docker.sock" and f"--host={socket}" in dockerd["args"]
-    run = {m["mountPath"]: m["name"] for c in (notebook, dockerd) for m in c["volumeMounts"]}
-    assert run["/run/ldk-docker"] == "ldk-docker-run"
-    sysbox = learner_pod(merged(*VARIANTS["sysbox"]))["spec"]
-    assert "hostUsers" not in sysbox and sysbox["runtimeClassName"] == "sysbox-runc"
-    assert not sysbox["containers"][1].get("securityContext")
-
-
-def test_a_learner_sees_only_their_own_part_of_the_exchange_and_never_the_course():
-    values = merged("values.yaml")
-    text = json.dumps(values["singleuser"])
-    # the learner's folder is named as nbgrader names the student (the hub's name), never by KubeSpawner's slug
-    assert "learners/{unescaped_username}" in text and "learners/{username}" not in text
-    pod = learner_pod(values, "kim")
-    mounts = {m["mountPath"]: m for m in pod["spec"]["containers"][0]["volumeMounts"]}
-    base = "/srv/nbgrader/exchange/learn-docker-ko"
-    assert mounts[f"{base}/outbound"]["readOnly"] and mounts[f"{base}/feedback"]["readOnly"]
-    assert mounts[f"{base}/inbound"]["subPath"] == "learners/kim"
-    assert not any(m["mountPath"] == "/srv/nbgrader/exchange" for m in mounts.values())
-    assert "ldk-course" not in json.dumps(pod)
-    assert pod["spec"]["initContainers"][0]["command"] == ["mkdir", "-p", "/exchange/learners/kim"]
-
-
-class _Spawner:
-    """What the hook reads and writes of a KubeSpawner (the hook itself is the values' own code)."""
-
-    def __init__(self, admin: bool, values: dict):
-        storage = values["singleuser"]["storage"]
-        self.user = type("User", (), {"admin": admin})()
-        self.environment: dict = {}
-        self.volumes = copy.deepcopy(storage["extraVolumes"])
-        self.volume_mounts = copy.deepcopy(storage["extraVolumeMounts"])
-
-
-def test_the_instructors_hook_gives_the_course_and_the_whole_exchange_to_an_admin_only():
-    values = merged("values.yaml")
-    c = type("Config", (), {"KubeSpawner": type("KubeSpawner", (), {})()})()
-    for code in values["hub"]["extraConfig"].values():
-        exec(compile(code, "hub.extraConfig", "exec"), {"c": c})  # noqa: S102 - the values' own code
-    learner, instructor = _Spawner(False, values), _Spawner(True, values)
-    before = copy.deepcopy((learner.environment, learner.volumes, learner.volume_mounts))
-    c.KubeSpawner.pre_spawn_hook(learner)
-    c.KubeSpawner.pre_spawn_hook(instructor)
-    assert (learner.environment, learner.volumes, learner.volume_mounts) == before
-    assert instructor.environment["JUPYTER_CONFIG_PATH"].endswith("tools/jupyter/instructor")
-    assert (ROOT / "tools" / "jupyter" / "instructor").is_dir()
-    mounts = {m["mountPath"]: m for m in instructor.volume_mounts}
-    assert mounts["/srv/course"]["name"] == "ldk-course" and "subPath" not in mounts["/srv/nbgrader/exchange"]
-    assert not any(p.startswith("/srv/nbgrader/exchange/") for p in mounts)
 
 
 # ---------------------------------------------------------------------------------- the Job and the volumes
@@ -305,3 +190,135 @@ def test_helm_renders_the_chart_and_every_object_is_valid(tmp_path):
     out = subprocess.run([helm, "template", "ldk", str(chart), "-f", str(DOCS / "values.yaml"), "-f", str(bad)],
                          capture_output=True, text=True, env=env)
     assert out.returncode != 0 and "tyype" in out.stderr
+
+
+# ---------------------------------------------------------------------------------- KubeSpawner's own pods
+
+def kubespawner_pods(tmp_path: Path, values: dict, users: tuple[tuple[str, bool], ...]) -> dict[str, dict]:
+    """The pods KubeSpawner 7.0.0 makes for ``users`` ((name, admin)) under the chart's own hub configuration
+    (``files/hub/jupyterhub_config.py`` and ``z2jh.py`` of chart 4.4.0, reading the values from where the chart's
+    hub Secret mounts them; only its file prefix and its curl HTTP client line are changed), after the values'
+    ``pre_spawn_hook``. No cluster: KubeSpawner's test mode and a kube config that points nowhere."""
+    import asyncio
+    import os
+    import sys
+    from unittest import mock
+
+    pytest.importorskip("kubespawner", reason="jupyterhub-kubespawner is missing: pip install -e '.[dev]' (the dev extra)")
+    from jupyterhub.objects import Hub, Server
+    from kubernetes_asyncio.client import ApiClient
+    from kubespawner import KubeSpawner
+    from traitlets.config.loader import PyFileConfigLoader
+
+    etc, conf = tmp_path / "etc", tmp_path / "hubconf"
+    (etc / "secret").mkdir(parents=True)
+    (etc / "config").mkdir()
+    conf.mkdir()
+    chart_values = {**values, "Chart": {"Name": "jupyterhub", "Version": "4.4.0", "AppVersion": "5.5.0"},
+                    "Release": {"Name": "ldk", "Namespace": "ldk", "Service": "Helm"}}
+    (etc / "secret" / "values.yaml").write_text(yaml.safe_dump(chart_values), encoding="utf-8")
+    for key in ("hub.config.ConfigurableHTTPProxy.auth_token", "hub.config.CryptKeeper.keys",
+                "hub.config.JupyterHub.cookie_secret"):
+        (etc / "secret" / key).write_text("0" * 64, encoding="utf-8")
+    for key, value in json.loads((CHART / "hub" / "names.json").read_text(encoding="utf-8")).items():
+        (etc / "config" / key).write_text(value, encoding="utf-8")
+    z2jh = (CHART / "hub" / "z2jh.py.txt").read_text(encoding="utf-8")
+    (conf / "z2jh.py").write_text(z2jh.replace("/usr/local/etc/jupyterhub", str(etc)), encoding="utf-8")
+    hub_config = (CHART / "hub" / "jupyterhub_config.py.txt").read_text(encoding="utf-8")
+    curl = 'AsyncHTTPClient.configure("tornado.curl_httpclient.CurlAsyncHTTPClient")'
+    assert curl in hub_config
+    (conf / "jupyterhub_config.py").write_text(hub_config.replace(curl, ""), encoding="utf-8")
+    (tmp_path / "kubeconfig").write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "none",
+        "clusters": [{"name": "none", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "users": [{"name": "none", "user": {"token": "none"}}],
+        "contexts": [{"name": "none", "context": {"cluster": "none", "user": "none"}}]}), encoding="utf-8")
+    env = {"PROXY_API_SERVICE_PORT": "8001", "HUB_SERVICE_HOST": "10.0.0.1", "HUB_SERVICE_PORT": "8081",
+           "POD_NAMESPACE": "ldk"}
+
+    class User(mock.Mock):
+        server = Server()
+
+        def __init__(self, name: str, admin: bool, uid: int):
+            super().__init__()
+            self.name, self.admin, self.id = name, admin, uid
+
+        @property
+        def escaped_name(self):
+            return self.name
+
+        @property
+        def url(self):
+            return self.server.url
+
+    async def make() -> dict[str, dict]:
+        pods = {}
+        for uid, (name, admin) in enumerate(users, start=1):
+            spawner = KubeSpawner(hub=Hub(), config=config, user=User(name, admin, uid), api_token="x", _mock=True)
+            spawner.pre_spawn_hook(spawner)
+            pods[name] = ApiClient().sanitize_for_serialization(await spawner.get_pod_manifest())
+        return pods
+
+    kube_config = "kubernetes_asyncio.config.kube_config.KUBE_CONFIG_DEFAULT_LOCATION"  # read from KUBECONFIG at import
+    # sys.modules restored afterwards: the chart's z2jh module caches the values it loaded (lru_cache)
+    with mock.patch.dict(os.environ, env), mock.patch("sys.path", [str(conf), *sys.path]), \
+            mock.patch.dict(sys.modules), mock.patch(kube_config, str(tmp_path / "kubeconfig")):
+        sys.modules.pop("z2jh", None)
+        config = PyFileConfigLoader("jupyterhub_config.py", path=str(conf)).load_config()
+        return asyncio.run(make())
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_kubespawners_own_pods_are_valid_and_keep_each_learner_to_their_part(variant, tmp_path):
+    pods = kubespawner_pods(tmp_path, merged(*VARIANTS[variant]), (("kim_mj", False), ("instructor", True)))
+    for pod in pods.values():
+        for version in VERSIONS:
+            validate_k8s(pod, version)
+        assert mounts_name_volumes(pod["spec"]) == []
+        assert [c["name"] for c in pod["spec"]["containers"]] == ["notebook", "dockerd"]
+        assert pod["spec"]["containers"][0]["args"] == ["/opt/learn-docker-ko/docs/kubernetes/start-singleuser.sh"]
+    learner, instructor = pods["kim_mj"]["spec"], pods["instructor"]["spec"]
+    if variant == "sysbox":
+        assert "hostUsers" not in learner and learner["runtimeClassName"] == "sysbox-runc"
+    else:
+        assert learner["hostUsers"] is False
+    base = "/srv/nbgrader/exchange/learn-docker-ko"
+    mounts = {m["mountPath"]: m for m in learner["containers"][0]["volumeMounts"]}
+    # the hub's name, not KubeSpawner's slug of it (the home volume's name is the slug: kim-mj---<hash>)
+    assert mounts[f"{base}/inbound"]["subPath"] == "learners/kim_mj"
+    assert mounts[f"{base}/outbound"]["readOnly"] and mounts[f"{base}/feedback"]["readOnly"]
+    assert "/srv/nbgrader/exchange" not in mounts and "/srv/course" not in mounts
+    assert "ldk-course" not in json.dumps(learner)
+    assert learner["initContainers"][0]["command"] == ["mkdir", "-p", "/exchange/learners/kim_mj"]
+    env = {e["name"]: e.get("value") for e in instructor["containers"][0]["env"]}
+    assert env["JUPYTER_CONFIG_PATH"].endswith("tools/jupyter/instructor") and env["LEARN_DOCKER_ROOT_DIR"] == "/srv/course"
+    mounts = {m["mountPath"]: m for m in instructor["containers"][0]["volumeMounts"]}
+    assert mounts["/srv/course"]["name"] == "ldk-course" and "subPath" not in mounts["/srv/nbgrader/exchange"]
+    assert not any(p.startswith(f"{base}/") for p in mounts)
+
+
+def test_the_pod_checks_can_fail(tmp_path):
+    pod = kubespawner_pods(tmp_path, merged("values.yaml"), (("kim", False),))["kim"]
+    pod["spec"]["containers"][1]["securityContext"]["prcMount"] = "Unmasked"  # misspelt: refused
+    with pytest.raises(pytest.fail.Exception, match="prcMount"):
+        validate_k8s(pod, "1.33")
+    pod["spec"]["containers"][0]["volumeMounts"].append({"name": "nowhere", "mountPath": "/x"})
+    assert mounts_name_volumes(pod["spec"]) == ["notebook: nowhere"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_learners_engine_is_beside_the_notebook_unprivileged_and_reached_by_its_socket(variant, tmp_path):
+    spec = kubespawner_pods(tmp_path, merged(*VARIANTS[variant]), (("kim", False),))["kim"]["spec"]
+    notebook, dockerd = spec["containers"]
+    assert not (dockerd.get("securityContext") or {}).get("privileged")
+    assert not (notebook.get("securityContext") or {}).get("allowPrivilegeEscalation")
+    socket = {e["name"]: e.get("value") for e in notebook["env"]}["DOCKER_HOST"]
+    assert socket == "unix:///run/ldk-docker/docker.sock" and f"--host={socket}" in dockerd["args"]
+    shared = {m["mountPath"]: m["name"] for c in (notebook, dockerd) for m in c["volumeMounts"]
+              if m["mountPath"] == "/run/ldk-docker"}
+    assert shared == {"/run/ldk-docker": "ldk-docker-run"}
+    if variant == "user-namespaces":  # rootless: the sidecar is the learner's uid, as the notebook
+        assert dockerd["securityContext"]["runAsUser"] == notebook["securityContext"]["runAsUser"] == 1000
+        assert dockerd["securityContext"]["procMount"] == "Unmasked"
+    else:  # Sysbox: root in the pod's own user namespace, the socket's group is the learner's (fsGroup 100)
+        assert "--group=100" in dockerd["args"] and spec["securityContext"]["fsGroup"] == 100
