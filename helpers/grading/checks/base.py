@@ -173,11 +173,21 @@ def engine_events(since, kind: str, *actions: str, **filters: str) -> list[dict]
     return [e for e in found if int(e.get("timeNano") or int(e.get("time", 0)) * 10**9) >= nano]
 
 
+def _stored_again(obj, since) -> bool:
+    """An image the engine logged a ``create`` of after ``since`` (BuildKit storing a cached build's result)."""
+    if not str(getattr(obj, "id", "")).startswith("sha256:") or "Config" not in obj.attrs or "State" in obj.attrs:
+        return False
+    return any(e.get("id") == obj.id for e in engine_events(since, "image", "create"))
+
+
 def made_in_this_run(obj_or_name, since, kind: str | None = None) -> bool:
     """``obj_or_name`` (a Container/Image or a name) was created after ``since``
     (a :class:`Run`, a datetime or an engine timestamp), by the engine's own clock.
 
-    ``kind`` ('container' or 'image') settles a name that could be either.
+    ``kind`` ('container' or 'image') settles a name that could be either. An image BuildKit made again from
+    its build cache keeps the Created time of the build that first made it (the cache outlives ``rmi``), so an
+    image also counts when the engine logged its ``create`` after ``since``: BuildKit logs one each time it
+    stores a build's result, a tag or a pull does not.
     """
     obj = obj_or_name
     if isinstance(obj_or_name, str):
@@ -196,7 +206,7 @@ def made_in_this_run(obj_or_name, since, kind: str | None = None) -> bool:
     obj.reload()
     created = parse_time(obj.attrs["Created"])
     mark = moment(since)
-    if created < mark:
+    if created < mark and not _stored_again(obj, since):
         fail(f"'{name}'은(는) 이번 실습을 시작한 뒤에 만든 것이어야 합니다.", f"{clock(mark)} 이후에 만듦",
              f"{clock(created)}에 만듦 (예전에 남은 것)",
              "노트북을 첫 셀부터 다시 실행해서 지금 새로 만드세요.")

@@ -360,3 +360,25 @@ def test_made_in_this_run_names_a_missing_image_with_the_repositorys_other_tags(
     f = failure(checks.made_in_this_run, "recordtest-motd:2.0", created("exited0"))
     assert f.what == "이미지 'recordtest-motd:2.0'이(가) 있어야 합니다."
     assert (f.expected, f.actual) == ("recordtest-motd:2.0", "없음 (같은 저장소에 있는 이름: recordtest-motd:1.0)")
+
+
+def test_made_in_this_run_counts_an_image_buildkit_stored_again_from_its_cache(replay, monkeypatch):
+    rec = replay.load_image("motd_exec")
+    later = parse_time(rec["Created"]) + dt.timedelta(minutes=5)
+    asked = []
+
+    def logged(since, kind, *actions, **filters):
+        asked.append((kind, actions))
+        return [{"Type": "image", "Action": "create", "id": rec["Id"]}]
+
+    monkeypatch.setattr(base, "engine_events", logged)
+    assert checks.made_in_this_run("recordtest-motd:1.0", later) is True  # Created is the first build's
+    assert asked == [("image", ("create",))]
+    monkeypatch.setattr(base, "engine_events", lambda *a, **k: [{"Type": "image", "Action": "create", "id": "sha256:0"}])
+    assert failure(checks.made_in_this_run, "recordtest-motd:1.0", later).actual.endswith("(예전에 남은 것)")
+
+
+def test_made_in_this_run_never_asks_the_event_log_about_a_container(replay, monkeypatch):
+    replay.load_container("exited0")
+    monkeypatch.setattr(base, "engine_events", lambda *a, **k: pytest.fail("a container's Created is its own"))
+    failure(checks.made_in_this_run, "recordtest-exited0", created("exited0") + dt.timedelta(seconds=1))
