@@ -322,3 +322,57 @@ def test_the_learners_engine_is_beside_the_notebook_unprivileged_and_reached_by_
         assert dockerd["securityContext"]["procMount"] == "Unmasked"
     else:  # Sysbox: root in the pod's own user namespace, the socket's group is the learner's (fsGroup 100)
         assert "--group=100" in dockerd["args"] and spec["securityContext"]["fsGroup"] == 100
+
+
+@pytest.fixture
+def open_tmp():
+    """A folder user 65534 can reach (pytest's own tmp_path is under a 0700 folder of root's)."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="ldk-k8s-collect-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+def test_the_jobs_collect_takes_each_submission_only_from_its_own_learners_folder_and_drops_links(open_tmp):
+    """The Job's first step, run for real (root, setpriv, tar) on a small exchange: a submission under another
+    learner's name and everything that is not a plain file or folder stay out of what nbgrader collects, and a
+    submission the copying user cannot read is skipped without stopping the others."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("the Job's collect copies as user 65534: needs root and setpriv (util-linux)")
+    tmp_path = open_tmp
+    (job,) = documents("grading-job.yaml")
+    script = job["spec"]["template"]["spec"]["containers"][0]["command"][-1]
+    collect = script[: script.index("nbgrader collect")]  # the folder-by-folder copy, before nbgrader
+    exchange, inbox_root = tmp_path / "exchange", tmp_path / "private"
+    collect = collect.replace("/srv/exchange", str(exchange)).replace("/tmp/exchange", str(inbox_root))
+    secret = tmp_path / "gradebook-secret.txt"
+    secret.write_text("the instructor's", encoding="utf-8")
+    secret.chmod(0o600)
+    kim = exchange / "learners" / "kim" / "kim+02-hello-world+2026-12-06 10:00:00.000000 UTC+abc"
+    forged = exchange / "learners" / "lee" / "kim+02-hello-world+2026-12-06 11:00:00.000000 UTC+def"
+    other = exchange / "learners" / "kim" / "kim+03-images-and-containers+2026-12-06 10:00:00.000000 UTC+ghi"
+    closed = exchange / "learners" / "aaa" / "aaa+02-hello-world+2026-12-06 09:00:00.000000 UTC+jkl"  # first in the loop
+    for folder in (kim, forged, other, closed):
+        folder.mkdir(parents=True)
+        (folder / "02-hello-world.ipynb").write_text("{}", encoding="utf-8")
+    (kim / "steal").symlink_to(secret)
+    (kim / "up").symlink_to(tmp_path)
+    os.mkfifo(kim / "fifo")
+    for path in (exchange, *exchange.rglob("*")):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    closed.chmod(0o700)  # its learner made it unreadable
+    result = subprocess.run(["sh", "-ceu", collect], env={**os.environ, "ASSIGNMENT": "02-hello-world"},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert f"건너뜀 (읽을 수 없는 제출물): {closed}" in result.stderr
+    inbox = inbox_root / "learn-docker-ko" / "inbound"
+    assert sorted(p.name for p in inbox.iterdir()) == [kim.name]  # not lee's forgery, not another assignment
+    copied = inbox / kim.name
+    assert sorted(p.name for p in copied.iterdir()) == ["02-hello-world.ipynb"]  # links and the fifo dropped
