@@ -361,6 +361,10 @@ def test_the_jobs_collect_takes_each_submission_only_from_its_own_learners_folde
     for folder in (kim, forged, other, closed):
         folder.mkdir(parents=True)
         (folder / "02-hello-world.ipynb").write_text("{}", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"  # a folder the copying user can read, outside every learner's folder
+    elsewhere.mkdir(mode=0o755)
+    (elsewhere / "not-a-submission.txt").write_text("x", encoding="utf-8")
+    (kim.parent / "kim+02-hello-world+2026-12-06 12:00:00.000000 UTC+lnk").symlink_to(elsewhere)
     (kim / "steal").symlink_to(secret)
     (kim / "up").symlink_to(tmp_path)
     os.mkfifo(kim / "fifo")
@@ -373,6 +377,7 @@ def test_the_jobs_collect_takes_each_submission_only_from_its_own_learners_folde
     assert result.returncode == 0, result.stderr
     assert f"건너뜀 (읽을 수 없는 제출물): {closed}" in result.stderr
     inbox = inbox_root / "learn-docker-ko" / "inbound"
-    assert sorted(p.name for p in inbox.iterdir()) == [kim.name]  # not lee's forgery, not another assignment
+    # not lee's forgery, not another assignment, not a link named like a submission
+    assert sorted(p.name for p in inbox.iterdir()) == [kim.name]
     copied = inbox / kim.name
     assert sorted(p.name for p in copied.iterdir()) == ["02-hello-world.ipynb"]  # links and the fifo dropped
