@@ -24,6 +24,7 @@ import io
 import json
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,8 +98,10 @@ class ClassReport:
 # ---------------------------------------------------------------------------------- reading the verdicts
 
 def normalise(value: str, limit: int = VALUE_LIMIT) -> str:
-    """One line, single spaces, no trailing full stop, at most ``limit`` characters."""
+    """One line, single spaces, no trailing full stop, at most ``limit`` characters; control and format characters
+    (a learner's terminal colours, NUL, right-to-left overrides that would reorder the page's text) become ``�``."""
     text = " ".join(str(value).split()).rstrip(".")
+    text = "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

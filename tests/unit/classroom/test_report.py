@@ -68,6 +68,11 @@ def test_parse_failure(text, expected, found):
     assert report.parse_failure(text) == (expected, found)
 
 
+def test_control_and_bidi_characters_of_a_found_value_are_replaced():
+    _, found = report.parse_failure(failure("x", "\x1b[31mred\x00 \u202egnp.exe"))
+    assert found == "\ufffd[31mred\ufffd \ufffdgnp.exe"
+
+
 def test_a_long_found_value_is_cut():
     _, found = report.parse_failure(failure("x", "y" * 500))
     assert len(found) == report.VALUE_LIMIT and found.endswith("…")
