@@ -107,6 +107,10 @@ def test_instructor_view_serves_the_report_escaped_and_only_to_a_logged_in_user(
         assert csv_text.startswith("\ufeff과제,")
         status, body, _ = server.get(PAGE, token=False)  # not logged in: never the report
         assert status in (302, 403) and "task1_vm" not in body
+        (course_with_xss / "gradebook.db").unlink()  # built anew per request: no gradebook now
+        status, body, _ = server.get(PAGE)
+        assert status == 404 and "성적부(gradebook.db)가 없습니다" in body
+        assert not (course_with_xss / "gradebook.db").exists()
     finally:
         server.stop()
 
