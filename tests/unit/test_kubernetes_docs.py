@@ -97,8 +97,11 @@ def validate_k8s(obj: dict, version: str) -> None:
 
 
 def mounts_name_volumes(pod_spec: dict) -> list[str]:
-    names = {v["name"] for v in pod_spec.get("volumes") or []}
-    wrong = []
+    """What is wrong with a pod's volumes and mounts that the OpenAPI schema does not see: a mount of a volume
+    the pod does not have, a path mounted twice, a volume name given twice (the API server refuses both)."""
+    listed = [v["name"] for v in pod_spec.get("volumes") or []]
+    names = set(listed)
+    wrong = [f"volume {n} twice" for n in sorted(names) if listed.count(n) > 1]
     for c in [*(pod_spec.get("initContainers") or []), *pod_spec["containers"]]:
         paths = [m["mountPath"] for m in c.get("volumeMounts") or []]
         wrong += [f"{c['name']}: {m['name']}" for m in c.get("volumeMounts") or [] if m["name"] not in names]
@@ -198,7 +201,8 @@ def kubespawner_pods(tmp_path: Path, values: dict, users: tuple[tuple[str, bool]
     """The pods KubeSpawner 7.0.0 makes for ``users`` ((name, admin)) under the chart's own hub configuration
     (``files/hub/jupyterhub_config.py`` and ``z2jh.py`` of chart 4.4.0, reading the values from where the chart's
     hub Secret mounts them; only its file prefix and its curl HTTP client line are changed), after the values'
-    ``pre_spawn_hook``. No cluster: KubeSpawner's test mode and a kube config that points nowhere."""
+    ``pre_spawn_hook`` (twice: a server started again). No cluster: KubeSpawner's test mode and a kube config that
+    points nowhere."""
     import asyncio
     import os
     import sys
@@ -256,6 +260,7 @@ def kubespawner_pods(tmp_path: Path, values: dict, users: tuple[tuple[str, bool]
         for uid, (name, admin) in enumerate(users, start=1):
             spawner = KubeSpawner(hub=Hub(), config=config, user=User(name, admin, uid), api_token="x", _mock=True)
             spawner.pre_spawn_hook(spawner)
+            spawner.pre_spawn_hook(spawner)  # a second start of the same server: the hub keeps the spawner
             pods[name] = ApiClient().sanitize_for_serialization(await spawner.get_pod_manifest())
         return pods
 
