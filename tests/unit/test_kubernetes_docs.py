@@ -201,8 +201,8 @@ def kubespawner_pods(tmp_path: Path, values: dict, users: tuple[tuple[str, bool]
     """The pods KubeSpawner 7.0.0 makes for ``users`` ((name, admin)) under the chart's own hub configuration
     (``files/hub/jupyterhub_config.py`` and ``z2jh.py`` of chart 4.4.0, reading the values from where the chart's
     hub Secret mounts them; only its file prefix and its curl HTTP client line are changed), after the values'
-    ``pre_spawn_hook`` (twice: a server started again). No cluster: KubeSpawner's test mode and a kube config that
-    points nowhere."""
+    ``pre_spawn_hook``; a name given again is the same server started again, with that admin flag (the last start's
+    pod is returned). No cluster: KubeSpawner's test mode and a kube config that points nowhere."""
     import asyncio
     import os
     import sys
@@ -256,11 +256,14 @@ def kubespawner_pods(tmp_path: Path, values: dict, users: tuple[tuple[str, bool]
             return self.server.url
 
     async def make() -> dict[str, dict]:
-        pods = {}
-        for uid, (name, admin) in enumerate(users, start=1):
-            spawner = KubeSpawner(hub=Hub(), config=config, user=User(name, admin, uid), api_token="x", _mock=True)
+        pods, spawners = {}, {}
+        for name, admin in users:  # a name given again: the same server started again (the hub keeps its spawner)
+            if name not in spawners:
+                user = User(name, admin, len(spawners) + 1)
+                spawners[name] = KubeSpawner(hub=Hub(), config=config, user=user, api_token="x", _mock=True)
+            spawner = spawners[name]
+            spawner.user.admin = admin
             spawner.pre_spawn_hook(spawner)
-            spawner.pre_spawn_hook(spawner)  # a second start of the same server: the hub keeps the spawner
             pods[name] = ApiClient().sanitize_for_serialization(await spawner.get_pod_manifest())
         return pods
 
@@ -275,7 +278,8 @@ def kubespawner_pods(tmp_path: Path, values: dict, users: tuple[tuple[str, bool]
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_kubespawners_own_pods_are_valid_and_keep_each_learner_to_their_part(variant, tmp_path):
-    pods = kubespawner_pods(tmp_path, merged(*VARIANTS[variant]), (("kim_mj", False), ("instructor", True)))
+    users = (("kim_mj", False), ("instructor", True), ("instructor", True))  # the instructor's server started twice
+    pods = kubespawner_pods(tmp_path, merged(*VARIANTS[variant]), users)
     for pod in pods.values():
         for version in VERSIONS:
             validate_k8s(pod, version)
@@ -386,3 +390,13 @@ def test_the_jobs_collect_takes_each_submission_only_from_its_own_learners_folde
     assert sorted(p.name for p in inbox.iterdir()) == [kim.name]
     copied = inbox / kim.name
     assert sorted(p.name for p in copied.iterdir()) == ["02-hello-world.ipynb"]  # links and the fifo dropped
+
+
+def test_a_user_no_longer_an_admin_gets_a_learners_pod_at_the_next_start(tmp_path):
+    pods = kubespawner_pods(tmp_path, merged("values.yaml"), (("lee", True), ("lee", False)))
+    spec = pods["lee"]["spec"]
+    assert "ldk-course" not in json.dumps(spec) and mounts_name_volumes(spec) == []
+    env = {e["name"] for e in spec["containers"][0]["env"]}
+    assert not env & {"JUPYTER_CONFIG_PATH", "LEARN_DOCKER_ROOT_DIR"}
+    mounts = {m["mountPath"]: m for m in spec["containers"][0]["volumeMounts"]}
+    assert mounts["/srv/nbgrader/exchange/learn-docker-ko/inbound"]["subPath"] == "learners/lee"
