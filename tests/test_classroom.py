@@ -151,6 +151,8 @@ class Class:
         self.course = self.root / "course-instructor"  # the instructor's course: root-only, a copy of this repo's
         self.env["LEARN_DOCKER_CLASS_COURSE"] = str(self.course)
         self.base = f"http://127.0.0.1:{self.port}"
+        self.saved_root = os.environ.get("LEARN_DOCKER_CLASS_ROOT")
+        os.environ["LEARN_DOCKER_CLASS_ROOT"] = str(self.root)  # learner(): this class's paths in this process too
         self.root.mkdir(parents=True, mode=0o711)
         self.course.mkdir(mode=0o700)
         for part in ("source", "release"):
@@ -196,6 +198,10 @@ class Class:
 
         if not any(is_mount(p) for p in (self.root / "learners").glob("*/disk")):
             shutil.rmtree(self.root, ignore_errors=True)
+        if self.saved_root is None:
+            os.environ.pop("LEARN_DOCKER_CLASS_ROOT", None)
+        else:
+            os.environ["LEARN_DOCKER_CLASS_ROOT"] = self.saved_root
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +306,8 @@ def test_the_exchange_end_to_end(klass, ready):
 
     assert datetime.strptime(moment, "%Y-%m-%d %H:%M:%S.%f UTC").timestamp() <= submitted_at + 1
     graded = klass.run(str(VENV / "bin" / "python"), "-m", "helpers.grading", "autograde", ASSIGNMENT,
-                       "--root", str(klass.course), "--workers", "2", timeout=900)
+                       "--root", str(klass.course), "--workers", "2", timeout=900,
+                       env={"LEARN_DOCKER_WORKER_OFFSET": "60"})  # workers of its own: other grading may run
     (BUILD / "autograde.log").write_text(graded.stdout + graded.stderr)
     scores = {line.split()[0]: line.split() for line in graded.stdout.splitlines() if line.strip().startswith((KIM, LEE))}
     assert scores[KIM][1] == scores[KIM][3] and float(scores[KIM][1]) > 0, graded.stdout
@@ -322,3 +329,163 @@ def test_the_exchange_end_to_end(klass, ready):
         pages[name] = page["content"]
     assert pages[KIM] != pages[LEE]  # each learner reads the feedback on their own submission
     FIGURES["exchange release..feedback (s)"] = time.monotonic() - began
+
+
+# ------------------------------------------------------------------------- learners apart: the attacks
+
+PROBE = '''
+import json, os, socket
+def reach(host, port):
+    s = socket.socket(); s.settimeout(3)
+    try:
+        s.connect((host, port)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+def readable(path):
+    try:
+        if os.path.isdir(path):
+            os.listdir(path)
+        else:
+            open(path, "rb").read(1)
+        return True
+    except OSError:
+        return False
+'''
+
+
+def test_a_learner_reaches_no_other_learners_files(klass, ready):
+    lee = learner(LEE)
+    targets = [str(lee.scratch), str(lee.workspace), str(lee.home), str(klass.course), str(klass.root / "hub"),
+               str(klass.root / "hub" / "admin-token"), str(klass.root / "kit.tar"), str(klass.root / "slots.json"),
+               str(lee.socket), str(lee.runtime), str(ROOT / "source"), str(ROOT / "tests"),
+               str(ROOT / "gradebook.db"), "/etc/shadow"]
+    code = PROBE + f"print(json.dumps({{t: readable(t) for t in {targets!r}}}))"
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok", out
+    reached = {path for path, ok in json.loads(out.strip().splitlines()[-1]).items() if ok}
+    assert not reached, f"kim's kernel read: {reached}"
+    # what kim sees of the class's folder is what the view binds: the course copy, the settings, the exchange
+    # (and of the learners and engines: kim's own)
+    folders = [klass.root, klass.root / "exchange", klass.root / "learners", klass.root / "learners" / KIM,
+               "/run/learn-docker-ko"]
+    code = f"import os\nprint([sorted(os.listdir(f)) for f in {[str(f) for f in folders]!r}])"
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert out.strip() == str([["config", "course", "exchange", "learners"], [COURSE], [KIM], ["disk"], [f"l-{KIM}"]]), out
+    # through kim's engine: a container that mounts the engine's whole file system sees no one else's files
+    code = ("import docker\nc = docker.from_env()\n"
+            f"out = c.containers.run('busybox:1.35', 'sh -c \"ls /host{klass.root} /host{klass.root}/learners; "
+            f"ls /host{lee.scratch} || echo NO-LEE; ls /host{klass.root}/hub || echo NO-HUB; echo END\"', "
+            "volumes={'/': {'bind': '/host', 'mode': 'ro'}}, remove=True, privileged=True)\nprint(out.decode())")
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok" and "END" in out, out
+    assert "NO-LEE" in out and "NO-HUB" in out and LEE not in out.replace(f"/{LEE}/", ""), out
+    # kim's own work is kim's: writable home, read-only course copy
+    code = PROBE + (f"open(os.path.expanduser('~/mine.txt'), 'w').write('x')\n"
+                    f"try:\n    open('{klass.root / 'course' / 'notebooks' / 'x'}', 'w'); print('WROTE COURSE')\n"
+                    "except OSError:\n    print('COURSE READ-ONLY')")
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok" and "COURSE READ-ONLY" in out, out
+
+
+def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
+    status, body = call(klass.base, klass.admin, "POST", f"/hub/api/users/{TEACHER}/server")
+    assert status in (201, 202, 400), body
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status, routes = call(klass.base, klass.admin, "GET", "/hub/api/proxy")
+        teacher = [r["target"] for r in routes.values() if r.get("user") == TEACHER] if status == 200 else []
+        if teacher:
+            break
+        time.sleep(1)
+    assert teacher, routes
+    teacher_port = int(teacher[0].rsplit(":", 1)[1])
+    kim, lee = learner(KIM), learner(LEE)
+    hub_port = int(klass.env["LEARN_DOCKER_CLASS_HUB_PORT"])
+    probes = {"lee server": (lee.address, 8888), "lee gateway hub": (lee.gateway, hub_port),
+              "instructor via gateway": (kim.gateway, teacher_port), "instructor loopback": ("127.0.0.1", teacher_port),
+              "proxy api": (kim.gateway, int(klass.env["LEARN_DOCKER_CLASS_PROXY_API_PORT"])),
+              "machine loopback hub": ("127.0.0.1", hub_port), "own hub api": (kim.gateway, hub_port)}
+    code = PROBE + f"print(json.dumps({{k: reach(*v) for k, v in {probes!r}.items()}}))"
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok", out
+    reached = json.loads(out.strip().splitlines()[-1])
+    assert reached.pop("own hub api") is True  # the one way out: the hub's API (token-checked), at kim's gateway
+    assert not any(reached.values()), reached
+    # a container of kim's (its own network, even privileged) reaches no more than kim's server does
+    code = ("import docker\nc = docker.from_env()\n"
+            f"out = c.containers.run('busybox:1.35', 'sh -c \"nc -w 3 {lee.address} 8888 </dev/null && echo OPEN; "
+            f"nc -w 3 {kim.gateway} {teacher_port} </dev/null && echo OPEN; echo END\"', remove=True, privileged=True)\n"
+            "print(out.decode())")
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok" and "END" in out and "OPEN" not in out, out
+    # lee's engine: kim's view has no socket of lee's
+    code = f"import docker\ntry:\n    docker.DockerClient(base_url='unix://{lee.socket}').ping(); print('PING')\nexcept Exception:\n    print('NO ENGINE')"
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert "NO ENGINE" in out, out
+
+
+def test_a_learner_holds_no_other_token_and_the_hub_refuses_hers_for_others(klass, ready):
+    code = ("import os, json\nfound = set()\n"
+            "for pid in os.listdir('/proc'):\n"
+            "    try:\n        env = open(f'/proc/{pid}/environ', 'rb').read().split(b'\\0')\n    except OSError:\n        continue\n"
+            "    found |= {e.split(b'=', 1)[1].decode() for e in env if e.startswith(b'JUPYTERHUB_API_TOKEN=')}\n"
+            "print(json.dumps(sorted(found)))")
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok", out
+    tokens = json.loads(out.strip().splitlines()[-1])
+    assert len(tokens) == 1, tokens  # only kim's own server's
+    for token in (tokens[0], ready[KIM]):
+        for path in (f"/user/{LEE}/api/contents", f"/user/{TEACHER}/api/contents", f"/hub/api/users/{LEE}"):
+            status, _ = call(klass.base, token, "GET", path)
+            assert status in (403, 404) or status >= 300 and status < 400, (path, status)
+        status, _ = call(klass.base, token, "POST", f"/hub/api/users/{LEE}/tokens", {"note": "steal"})
+        assert status in (403, 404), status
+
+
+def test_forged_and_linked_submissions_are_not_collected(klass, ready):
+    assignment = "03-images-and-containers"
+    klass.nbgrader("release_assignment", assignment)
+    for name in (KIM, LEE):
+        assert call(klass.base, ready[name], "POST", f"/user/{name}/assignments/fetch",
+                    {"assignment_id": assignment, "course_id": COURSE})[1]["success"]
+    assert call(klass.base, ready[LEE], "POST", f"/user/{LEE}/assignments/submit",
+                {"assignment_id": assignment, "course_id": COURSE})[1]["success"]
+    inbound = klass.root / "exchange" / COURSE / "inbound"
+    future = "2099-01-01 00:00:00.000000 UTC"
+    code = (f"import os, shutil\nsrc = 'exercises/{assignment}/{assignment}.ipynb'\n"
+            f"forged = '{inbound}/{LEE}+{assignment}+{future}+forged'\nos.mkdir(forged)\n"
+            "open(forged + '/' + os.path.basename(src), 'w').write(open(src).read().replace('\"cells\"', '\"FORGED_BY_KIM\": 1, \"cells\"', 1))\n"
+            f"mine = '{inbound}/{KIM}+{assignment}+{future}+links'\nos.mkdir(mine)\nshutil.copy(src, mine)\n"
+            f"os.symlink('/etc/shadow', mine + '/shadow')\nos.symlink('{learner(LEE).workspace}', mine + '/lee')\n"
+            "os.mkfifo(mine + '/fifo')\nprint('PLANTED')")
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok" and "PLANTED" in out, out
+    done = klass.nbgrader("collect", assignment)
+    assert "cheating" in done.stderr or "흉내" in done.stderr, done.stderr[-2000:]
+    lee_copy = klass.course / "submitted" / LEE / assignment / f"{assignment}.ipynb"
+    assert lee_copy.is_file() and "FORGED_BY_KIM" not in lee_copy.read_text()
+    kim_copy = klass.course / "submitted" / KIM / assignment
+    assert (kim_copy / f"{assignment}.ipynb").is_file()
+    assert sorted(p.name for p in kim_copy.iterdir()) == sorted([f"{assignment}.ipynb", "timestamp.txt"]), \
+        list(kim_copy.iterdir())
+
+
+def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
+    kim = learner(KIM)
+    uid = kim.ids[0]
+    group = kim.cgroup.groups()[0]
+    assert int((group / "memory.max").read_text()) == int(klass.env["LEARN_DOCKER_CLASS_MEMORY"])
+    assert int((group / "pids.max").read_text()) == kim.cgroup.pids
+    outside = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid and f"/l-{KIM}" not in Path(f"/proc/{pid}/cgroup").read_text():
+                outside.append(pid)
+        except OSError:
+            continue
+    assert not outside, f"processes of {KIM} outside the cgroup: {outside}"
+    code = "import os\nst = os.statvfs(os.path.expanduser('~'))\nprint(st.f_blocks * st.f_frsize)"
+    state, out = klass.execute(ready[KIM], KIM, code)
+    assert state == "ok" and int(out.strip().splitlines()[-1]) <= int(klass.env["LEARN_DOCKER_CLASS_DISK"]), out

@@ -57,5 +57,5 @@ def configure(c) -> None:
         {"name": "idle-culler", "services": ["idle-culler"],
          "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
         {"name": ADMIN_SERVICE, "services": [ADMIN_SERVICE] if token_file.exists() else [],
-         "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "access:servers"]},
+         "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "access:servers", "proxy"]},
     ]
