@@ -14,7 +14,7 @@ import helpers as h
 from helpers import errors, ledger
 from helpers._state import CHAPTER_LABEL
 
-from .support import events, image_exists, use_builder
+from .support import containerd_store, events, image_exists, use_builder
 
 pytestmark = [pytest.mark.engine, pytest.mark.usefixtures("chapter")]
 
@@ -161,7 +161,7 @@ def test_build_with_buildkit_shows_its_lines_and_the_second_build_is_cached(engi
     assert any(line.startswith("#") and "[2/3] COPY hello.txt /hello.txt" in line for line in printed)
     assert any("transferring context:" in line for line in printed)
     assert not any(line.startswith("Step ") or "Using cache" in line for line in printed)
-    assert printed[-1].startswith("itest/built:bk 빌드 완료: Dockerfile 단계 3개 중 ")
+    assert printed[-1].startswith("itest/built:bk 빌드 완료: Dockerfile 단계 ") and "CACHED" in printed[-1]
     assert "itest/built:bk" in img.tags and img.labels[CHAPTER_LABEL] == chapter
     with h.quiet():
         assert h.run("itest/built:bk", rm=True) == "빌드에서 왔어요\nbuilt\n"
@@ -172,7 +172,9 @@ def test_build_with_buildkit_shows_its_lines_and_the_second_build_is_cached(engi
     seen: list[dict] = []
     with h.quiet():
         again = h.build(path, "itest/built:bk", on_event=seen.append)
-    assert again.id == img.id
+    # overlay2 store: the same image. containerd image store: BuildKit adds a provenance record with the build's
+    # time, so the image (an index, named by its digest) is a new one although every step came from the cache
+    assert (again.id == img.id) != containerd_store(engine)
     assert seen and all(e.get("buildkit") is True for e in seen)
     states = step_states(seen)
     assert states["COPY hello.txt /hello.txt"] == "CACHED"
