@@ -77,3 +77,12 @@ def use_builder(monkeypatch, kind: str) -> None:
     found = building.find_builder()
     if found.kind != kind:
         pytest.skip(f"this docker CLI cannot build with {kind}: {found.describe()}")
+
+
+def containerd_store(client=None) -> bool:
+    """Whether the engine keeps images in containerd's image store (Docker Desktop's default; its driver is a
+    containerd snapshotter) rather than in a graph driver such as overlay2."""
+    import helpers as h
+
+    status = dict((client or h.client()).info().get("DriverStatus") or [])
+    return status.get("driver-type", "").startswith("io.containerd.snapshotter")

@@ -13,7 +13,7 @@ import helpers as h
 from helpers import charts
 from helpers import widgets as hw
 
-from .support import use_builder
+from .support import containerd_store, use_builder
 
 pytestmark = pytest.mark.engine
 
@@ -150,7 +150,11 @@ def test_pull_progress_through_a_throwaway_registry(tmp_path):
             image = p.run()
         assert ref in image.tags
         states = list(p.states.values())
-        assert states.count("Pull complete") == 1 and set(states) == {"Already exists", "Pull complete"}
+        # the one new layer is downloaded; busybox's layer is there already: the overlay2 store reports it as
+        # "Already exists", the containerd image store (Docker Desktop's) does not report it at all
+        assert states.count("Pull complete") == 1 and set(states) - {"Already exists"} == {"Pull complete"}
+        if not containerd_store():
+            assert "Already exists" in states
         assert all(b.bar_style == "success" and b.value == b.max for b in p.bars.values())
         assert f"레이어 {len(states)}개 중 {len(states)}개 완료" in buf.getvalue()
         assert "Pull complete" in p.text() and "Pull complete" in p._repr_mimebundle_()["text/html"]
@@ -274,3 +278,4 @@ def test_terminal_exec_session_ends_without_stopping_the_container_and_ctrl_c_in
     finally:
         with h.quiet():
             h.rm("itest-term3", force=True)
+
