@@ -395,7 +395,7 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         status, routes = call(klass.base, klass.admin, "GET", "/hub/api/proxy")
-        teacher = [r["target"] for r in routes.values() if r.get("user") == TEACHER] if status == 200 else []
+        teacher = [r["target"] for r in routes.values() if r.get("data", {}).get("user") == TEACHER] if status == 200 else []
         if teacher:
             break
         time.sleep(1)
@@ -468,16 +468,20 @@ def test_forged_and_linked_submissions_are_not_collected(klass, ready):
     assert lee_copy.is_file() and "FORGED_BY_KIM" not in lee_copy.read_text()
     kim_copy = klass.course / "submitted" / KIM / assignment
     assert (kim_copy / f"{assignment}.ipynb").is_file()
-    assert sorted(p.name for p in kim_copy.iterdir()) == sorted([f"{assignment}.ipynb", "timestamp.txt"]), \
-        list(kim_copy.iterdir())
+    names = {p.name for p in kim_copy.iterdir()}  # kim's planted folder (newest by its name) without links or FIFO
+    assert f"{assignment}.ipynb" in names and names <= {f"{assignment}.ipynb", "timestamp.txt"}, names
 
 
 def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
     kim = learner(KIM)
     uid = kim.ids[0]
-    group = kim.cgroup.groups()[0]
-    assert int((group / "memory.max").read_text()) == int(klass.env["LEARN_DOCKER_CLASS_MEMORY"])
-    assert int((group / "pids.max").read_text()) == kim.cgroup.pids
+    if kim.cgroup.v2:
+        group = kim.cgroup.groups()[0]
+        memory, pids = group / "memory.max", group / "pids.max"
+    else:
+        memory, pids = kim.cgroup.groups()[0] / "memory.limit_in_bytes", kim.cgroup.groups()[1] / "pids.max"
+    assert int(memory.read_text()) == int(klass.env["LEARN_DOCKER_CLASS_MEMORY"])
+    assert int(pids.read_text()) == kim.cgroup.pids
     outside = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
