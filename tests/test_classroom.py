@@ -140,7 +140,7 @@ async def _execute(base: str, token: str, user: str, code: str, timeout: float) 
 class Class:
     """One ``bash tools/class.sh up`` on free ports and a class root of its own (``down`` in ``close``)."""
 
-    def __init__(self):
+    def __init__(self, learners: tuple[str, ...] = (KIM, LEE), instructor: str = TEACHER):
         BUILD.mkdir(parents=True, exist_ok=True)
         self.root = Path(f"/var/lib/learn-docker-ko/class-test-{secrets.token_hex(3)}")
         self.port = free_port()
@@ -159,7 +159,7 @@ class Class:
             shutil.copytree(ROOT / part, self.course / part, ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy2(ROOT / "nbgrader_config.py", self.course / "nbgrader_config.py")
         roster = self.root / "roster-source.txt"
-        roster.write_text(f"# test class\n{TEACHER} instructor\n{KIM}\n{LEE}\n")
+        roster.write_text(f"# test class\n{instructor} instructor\n" + "".join(f"{x}\n" for x in learners))
         began = time.monotonic()
         self.run("bash", "tools/class.sh", "up", str(roster), timeout=1200)
         FIGURES["class.sh up (s)"] = time.monotonic() - began
@@ -493,3 +493,72 @@ def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
     code = "import os\nst = os.statvfs(os.path.expanduser('~'))\nprint(st.f_blocks * st.f_frsize)"
     state, out = klass.execute(ready[KIM], KIM, code)
     assert state == "ok" and int(out.strip().splitlines()[-1]) <= int(klass.env["LEARN_DOCKER_CLASS_DISK"]), out
+
+
+# --------------------------------------------------------------------------------------------- the browser
+
+CHROMIUM = os.environ.get("LEARN_DOCKER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci():
+            pytest.fail("playwright is not installed (tools/test.sh installs the dev extras)")
+        pytest.skip("playwright is not installed: bash tools/setup.sh --dev")
+    if not Path(CHROMIUM).exists():
+        if in_ci():
+            pytest.fail(f"{CHROMIUM} is missing (tools/test.sh installs Debian's chromium as root)")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def browser_login(klass, browser, name: str, password: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-US")
+    page.goto(f"{klass.base}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.wait_for_selector("#jp-main-dock-panel", timeout=300_000)
+    return page
+
+
+def test_in_the_browser_a_learner_submits_and_the_instructor_sees_it(klass, ready, browser):
+    assignment = "04-docker-hub"
+    klass.nbgrader("release_assignment", assignment)
+    page = browser_login(klass, browser, LEE, "lee-first-password")
+    try:
+        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"파일", "편집", "커널", "Nbgrader"} <= set(menus), menus  # the learner lab, in Korean
+        page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        items = page.locator(".lm-Menu-itemLabel:visible").all_inner_texts()
+        assert items == ["Assignment List"], items  # no formgrader, course list or create assignment
+        page.locator(".lm-Menu-itemLabel:visible", has_text="Assignment List").click()
+        released = page.locator("#released_assignments_list")
+        released.get_by_text(assignment).wait_for(timeout=60_000)
+        released.locator(".list_item", has_text=assignment).first.get_by_role("button", name="Fetch").click()
+        fetched = page.locator("#fetched_assignments_list .list_item:not(.nested_list_item)", has_text=assignment).first
+        fetched.wait_for(timeout=60_000)
+        page.screenshot(path=str(BUILD / "learner-assignments.png"))
+        fetched.get_by_role("button", name="Submit").click()
+        page.locator("#submitted_assignments_list .list_item", has_text=assignment).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(BUILD / "learner-submitted.png"))
+    finally:
+        page.close()
+    klass.nbgrader("collect", assignment)
+    page = browser_login(klass, browser, TEACHER, "teacher-first-password")
+    try:
+        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        assert "Nbgrader" in menus, menus
+        page.goto(f"{klass.base}/user/{TEACHER}/formgrader/manage_submissions/{assignment}")
+        page.get_by_text(LEE, exact=False).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(BUILD / "instructor-submissions.png"))
+    finally:
+        page.close()

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -55,6 +56,12 @@ def prepare(roster_path: str) -> None:
     shutil.rmtree(course_copy(), ignore_errors=True)
     fresh.rename(course_copy())
     config_dir().mkdir(mode=0o755, exist_ok=True)
+    # the learner lab's nbgrader menu (Assignments: the one way to fetch and submit here); the instructor's parts
+    # (formgrader, course list, create assignment) stay off and locked by the course's learner settings
+    (config_dir() / "labconfig").mkdir(mode=0o755, exist_ok=True)
+    (config_dir() / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyter/nbgrader:menu": False}, "lockedExtensions": {"@jupyter/nbgrader:menu": True}},
+        indent=1))
     (config_dir() / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(course=COURSE_ID,
                                                                            exchange=exchange_root()))
     # the exchange: the course's folders made by root now (learners see only the course's folder, bound over a
@@ -91,8 +98,6 @@ def _kit() -> None:
 
 
 def down(roster_path: str) -> None:
-    import json
-
     from .learner import Learner
 
     roster = read_roster(roster_path)
