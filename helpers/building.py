@@ -141,13 +141,17 @@ class PlainProgress:
         if self.on_event:
             self.on_event({"stream": line, "buildkit": True})
 
+    def own_steps(self) -> dict[str, str]:
+        """The steps after each FROM (BuildKit shows a FROM as CACHED on one build and DONE on the next)."""
+        return {n: s for n, s in self.steps.items() if not s.split("] ", 1)[-1].startswith("FROM ")}
+
     def cached_steps(self) -> list[str]:
-        return [s for n, s in self.steps.items() if n in self.cached]
+        return [s for n, s in self.own_steps().items() if n in self.cached]
 
     def summary(self, tag: str) -> str:
-        total = len(self.steps)
-        cached = len([n for n in self.steps if n in self.cached])
-        return f"{tag} 빌드 완료: Dockerfile 단계 {total}개 중 {cached}개는 캐시 사용(CACHED)"
+        steps = self.own_steps()
+        cached = len([n for n in steps if n in self.cached])
+        return f"{tag} 빌드 완료: FROM 다음 단계 {len(steps)}개 중 {cached}개는 캐시 사용(CACHED)"
 
 
 def run_build(cmd: Command, builder: Builder, tag: str, *, on_event=None) -> PlainProgress:

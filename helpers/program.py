@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from . import errors
 from .display import say
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # BuildKit colours its warning summary even into a pipe
 INTERRUPT_GRACE = 10.0  # seconds a program gets after Ctrl-C before SIGTERM
 TERM_GRACE = 5.0  # and after SIGTERM before SIGKILL
 
@@ -72,6 +74,7 @@ def run_program(argv: list[str], *, env: dict[str, str], timeout: float, line: s
             if text is None:
                 open_streams -= 1
                 continue
+            text = _ANSI.sub("", text)
             if any(n in text for n in noise) or (stream and not text.strip()):
                 continue
             (out if which == "out" else err).append(text)

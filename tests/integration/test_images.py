@@ -161,7 +161,7 @@ def test_build_with_buildkit_shows_its_lines_and_the_second_build_is_cached(engi
     assert any(line.startswith("#") and "[2/3] COPY hello.txt /hello.txt" in line for line in printed)
     assert any("transferring context:" in line for line in printed)
     assert not any(line.startswith("Step ") or "Using cache" in line for line in printed)
-    assert printed[-1].startswith("itest/built:bk 빌드 완료: Dockerfile 단계 ") and "CACHED" in printed[-1]
+    assert printed[-1].startswith("itest/built:bk 빌드 완료: FROM 다음 단계 2개 중 ") and "CACHED" in printed[-1]
     assert "itest/built:bk" in img.tags and img.labels[CHAPTER_LABEL] == chapter
     with h.quiet():
         assert h.run("itest/built:bk", rm=True) == "빌드에서 왔어요\nbuilt\n"

@@ -113,7 +113,7 @@ def test_buildkit_lines_are_shown_and_cached_steps_counted(cli, context, capsys)
     h.build(context, "learner/app:1", on_event=seen.append)
     out = capsys.readouterr().out.splitlines()
     assert "#6 CACHED" in out and "#7 0.215 built" in out
-    assert out[-1] == "learner/app:1 빌드 완료: Dockerfile 단계 3개 중 2개는 캐시 사용(CACHED)"
+    assert out[-1] == "learner/app:1 빌드 완료: FROM 다음 단계 2개 중 1개는 캐시 사용(CACHED)"
     assert all(e["buildkit"] for e in seen) and any(e["stream"].startswith("#5 [build 1/3]") for e in seen)
 
 
