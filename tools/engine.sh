@@ -73,7 +73,7 @@ fi
 # 1. Docker's own repository (docker-ce, buildx and Compose plugins): what Docker documents for Debian/Ubuntu.
 # 2. Debian's own packages: the release's docker.io when it is current; on Debian 12 (20.10, unsupported upstream
 #    since 2023) the testing suite's docker.io, docker-cli and docker-buildx (forky: 28.5.2, 0.29.1), which need
-#    only libc6 >= 2.34 and take bookworm's containerd and runc. The forky source is pinned at priority 100, so it
+#    only libc6 >= 2.34 and take bookworm's containerd and runc (and forky's static tini-static). The forky source is pinned at priority 100, so it
 #    never upgrades anything else. LEARN_DOCKER_ENGINE_SOURCE=docker|debian chooses instead of trying in order.
 apt_quiet() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 
