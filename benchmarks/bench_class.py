@@ -12,7 +12,8 @@ For each size N, a class of its own (``bash tools/class.sh up`` on a class root 
 2. memory per learner once all are ready and idle (the learner's cgroup);
 3. chapter 02's code cells through the kernel API (one kernel per learner), first one learner alone, then all N
    at once;
-4. exercise 02 released, then every learner fetches and submits at once.
+4. exercise 02 released, then every learner fetches and submits at once;
+5. every server stopped, then all started again at once (the kit is on each learner's disk by then).
 
 Targets (issue 17): at least 10 learners, spawn-to-ready p95 <= 15 s. It prints figures and the largest N with
 no failure; nothing is asserted on time. Needs root (and what ``tools/class.sh`` needs).
@@ -155,6 +156,18 @@ def one_class(n: int) -> dict:
             done = list(pool.map(fetch_submit, names))
         out["fetch+submit, all at once (s)"] = time.monotonic() - began
         out["failures"] += [f"{x}: fetch/submit failed" for x, ok in zip(names, done) if not ok]
+        # 5. everyone again after a stop (the kit and the work are on each learner's disk now)
+        for name in names:
+            call(klass.base, klass.admin, "DELETE", f"/hub/api/users/{name}/server")
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and any(
+                (call(klass.base, klass.admin, "GET", f"/hub/api/users/{x}")[1].get("servers") or {}) for x in names):
+            time.sleep(0.5)
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            again = list(pool.map(start, names))
+        ready = [s for _, s, ok in again if ok]
+        out["restart spawn-to-ready p50 (s)"], out["restart spawn-to-ready p95 (s)"] = pct(ready, 50), pct(ready, 95)
+        out["failures"] += [f"{name}: not ready after a restart" for name, _, ok in again if not ok]
     finally:
         klass.close()
     return out

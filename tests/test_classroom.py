@@ -535,6 +535,9 @@ def test_in_the_browser_a_learner_submits_and_the_instructor_sees_it(klass, read
     klass.nbgrader("release_assignment", assignment)
     page = browser_login(klass, browser, LEE, "lee-first-password")
     try:
+        heading = page.locator(".jp-RenderedMarkdown h1").first  # the learner lab opens on the start page
+        heading.wait_for(timeout=60_000)
+        assert heading.inner_text().strip() == "도커를 익히다 — 시작하기"
         menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
         assert {"파일", "편집", "커널", "Nbgrader"} <= set(menus), menus  # the learner lab, in Korean
         page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").click()

@@ -36,7 +36,7 @@ def configure(c) -> None:
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.spawner_class = ClassSpawner
     c.ClassSpawner.hub_port = hub_port
-    c.Spawner.default_url = "/lab"
+    c.Spawner.default_url = "/lab/tree/00-start-here.md"  # the learner lab opens on the start page (as tools/lab.sh)
     c.Spawner.start_timeout = 900  # a learner's first start loads the kit into the learner's engine
     c.Spawner.http_timeout = 120
 

@@ -95,6 +95,7 @@ class Learner(Worker):
     port_driver = "builtin"
     server: subprocess.Popen | None = None
     engine_seconds: float = 0.0
+    _began: float = 0.0
 
     @property
     def user(self) -> str:
@@ -240,11 +241,15 @@ class Learner(Worker):
         return subprocess.run(["sh", "-c", self.cgroup.join_script() + 'exec "$@"', "sh", *inner], check=check,
                               cwd="/", env={"PATH": SYSTEM_PATH}, **kwargs)
 
-    def start_world(self, timeout: float = 120) -> float:
-        """Prepare, start the engine, wait until it answers, load the kit if it is missing; seconds taken."""
-        began = time.monotonic()
+    def begin(self) -> None:
+        """Prepare and start the engine (its readiness is :meth:`engine_ready`'s): the server may start meanwhile."""
+        self._began = time.monotonic()
         self.prepare()
         self.start_engine()
+
+    def engine_ready(self, timeout: float = 120) -> float:
+        """Wait until the engine answers (asked as the learner), load the kit if it is missing; seconds since
+        :meth:`begin`."""
         self.wait_socket(timeout)
         deadline = time.monotonic() + timeout
         while self.as_learner(["docker", "version", "--format", "{{.Server.Version}}"]).returncode != 0:
@@ -252,8 +257,13 @@ class Learner(Worker):
                 raise RuntimeError(f"{self.name}의 Docker 엔진이 응답하지 않습니다 ({self.logs / 'dockerd.log'}).")
             time.sleep(0.1)
         self.load_kit()
-        self.engine_seconds = time.monotonic() - began
+        self.engine_seconds = time.monotonic() - self._began
         return self.engine_seconds
+
+    def start_world(self, timeout: float = 120) -> float:
+        """Prepare, start the engine, wait until it is ready (kit loaded); seconds taken."""
+        self.begin()
+        return self.engine_ready(timeout)
 
     def load_kit(self) -> bool:
         """The kit into the learner's engine from the class's archive, unless every kit image is there already.
@@ -288,7 +298,7 @@ class Learner(Worker):
         runtime = runtime or Runtime.current()
         uid, gid = self.ids
         binds = {folder: self.runtime_mounts / str(i) for i, folder in enumerate(runtime.folders())}
-        view = server_view(binds, self.scratch, self.socket, self.home / "passwd", self.home / "group",
+        view = server_view(binds, self.scratch, self.runtime, self.home / "passwd", self.home / "group",
                            read_only=[course_copy(), config_dir()], exchange=(self.disk / "exchange", exchange_root()),
                            cwd=self.workspace)
         env: list[str] = []
@@ -336,11 +346,12 @@ class Learner(Worker):
             self.cgroup.remove()
 
 
-def server_view(runtime_binds: dict[Path, Path], home: Path, socket: Path, passwd: Path, group: Path,
+def server_view(runtime_binds: dict[Path, Path], home: Path, engine_run: Path, passwd: Path, group: Path,
                 read_only: list[Path], exchange: tuple[Path, Path], cwd: Path) -> list[str]:
     """bwrap arguments (up to ``--``) for a learner's server, run as the learner's user: the system read-only
     (with the learner named ``jovyan``), the runtime and ``read_only`` folders read-only, the learner's home, the
-    engine's socket, fresh /tmp, /var/tmp and /dev/shm; own process namespace.
+    engine's run folder (``engine_run``: its socket appears there, so the server may start before the engine is
+    ready; all of it is the learner's own), fresh /tmp, /var/tmp and /dev/shm; own process namespace.
 
     ``exchange`` is (the learner's own folder, the class's exchange root): the learner's folder is bound where
     the exchange root is (nbgrader wants to be able to write there) and only the course's folder of the real
@@ -357,4 +368,4 @@ def server_view(runtime_binds: dict[Path, Path], home: Path, socket: Path, passw
         args += ["--ro-bind", str(folder), str(folder)]
     own, shared = exchange
     args += ["--bind", str(own), str(shared), "--bind", str(shared / COURSE_ID), str(shared / COURSE_ID)]
-    return [*args, "--bind", str(home), str(home), "--bind", str(socket), str(socket), "--chdir", str(cwd)]
+    return [*args, "--bind", str(home), str(home), "--bind", str(engine_run), str(engine_run), "--chdir", str(cwd)]

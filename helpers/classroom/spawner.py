@@ -44,15 +44,16 @@ class ClassSpawner(Spawner):
         learner = Learner(slot_of(self.user.name), name=self.user.name)
         self._learner = learner
         loop = asyncio.get_running_loop()
+        self.ip, self.port = learner.address, SERVER_PORT
+        self.hub_connect_url = f"http://{learner.gateway}:{self.hub_port}"
         try:
-            seconds = await loop.run_in_executor(None, learner.start_world)
+            await loop.run_in_executor(None, learner.begin)
+            self._proc = learner.start_server(self.get_env())  # JupyterLab starts while the engine gets ready
+            seconds = await loop.run_in_executor(None, learner.engine_ready)
         except BaseException:
             await loop.run_in_executor(None, learner.close)
             raise
         self.log.info("learner %s: engine ready in %.1f s", self.user.name, seconds)
-        self.ip, self.port = learner.address, SERVER_PORT
-        self.hub_connect_url = f"http://{learner.gateway}:{self.hub_port}"
-        self._proc = learner.start_server(self.get_env())
         return (self.ip, self.port)
 
     async def _start_instructor(self):
@@ -60,6 +61,7 @@ class ClassSpawner(Spawner):
         venv = Path(sys.prefix)
         repo = Path(__file__).resolve().parents[2]
         self.ip, self.port = "127.0.0.1", random_port()
+        self.default_url = "/lab"  # the course folder has no start page
         self.hub_connect_url = f"http://127.0.0.1:{self.hub_port}"
         env = {**self.get_env(), "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",
                "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8", "JUPYTER_PREFER_ENV_PATH": "1",

@@ -48,12 +48,12 @@ def test_addresses_are_a_slash_30_per_learner(root):
 
 def test_the_server_view_shows_only_what_it_is_given(tmp_path):
     own, shared = tmp_path / "own-exchange", tmp_path / "exchange"
-    args = server_view({Path("/venv"): Path("/run/x/0")}, tmp_path / "home", tmp_path / "sock", tmp_path / "passwd",
+    args = server_view({Path("/venv"): Path("/run/x/0")}, tmp_path / "home", tmp_path / "run", tmp_path / "passwd",
                        tmp_path / "group", read_only=[tmp_path / "course"], exchange=(own, shared), cwd=tmp_path / "home")
     assert args[0] == "bwrap" and "--unshare-pid" in args and "--disable-userns" in args and "--clearenv" in args
     pairs = [(args[i], args[i + 1], args[i + 2]) for i in range(len(args) - 2) if args[i].startswith("--") and "bind" in args[i]]
     writable = {dest for kind, _src, dest in pairs if kind == "--bind"}
-    assert writable == {str(tmp_path / "home"), str(tmp_path / "sock"), str(shared), str(shared / "learn-docker-ko")}
+    assert writable == {str(tmp_path / "home"), str(tmp_path / "run"), str(shared), str(shared / "learn-docker-ko")}
     # the learner's own folder stands where the exchange root is, the course's folder of the real one on top of it
     assert args.index(str(own)) < args.index(str(shared / "learn-docker-ko"))
     assert ("--ro-bind", str(tmp_path / "passwd"), "/etc/passwd") in pairs
