@@ -9,8 +9,10 @@
 - learners apart (every attack a learner could try from a kernel, against the other learner and the instructor):
   files, server, engine, token, hub API, a forged submission in the other's name, a link planted in one's own
   submission, the limits of the learner's cgroup.
-- the browser (Debian's Chromium through Playwright): a learner logs in, opens the Assignments tab and submits;
-  the instructor's view lists the submission.
+- the browser (Debian's Chromium through Playwright): a learner logs in, lands on the start page, opens the
+  Assignments tab, fetches and submits; the instructor's formgrader lists the submission.
+- idle servers: a class whose culler (jupyterhub-idle-culler) stops a server idle for 20 s; the learner's world
+  (network namespace, processes, disk mount) goes with it.
 
 Needs Linux, root, the grading sandbox's programs and npm (``tools/test.sh`` installs them); skipped elsewhere, a
 failure in CI. Runs on a class root of its own (``/var/lib/learn-docker-ko/class-test-*``), names of its own.
@@ -140,14 +142,14 @@ async def _execute(base: str, token: str, user: str, code: str, timeout: float) 
 class Class:
     """One ``bash tools/class.sh up`` on free ports and a class root of its own (``down`` in ``close``)."""
 
-    def __init__(self, learners: tuple[str, ...] = (KIM, LEE), instructor: str = TEACHER):
+    def __init__(self, learners: tuple[str, ...] = (KIM, LEE), instructor: str = TEACHER, env: dict | None = None):
         BUILD.mkdir(parents=True, exist_ok=True)
         self.root = Path(f"/var/lib/learn-docker-ko/class-test-{secrets.token_hex(3)}")
         self.port = free_port()
         self.env = {**os.environ, "LEARN_DOCKER_CLASS_ROOT": str(self.root), "LEARN_DOCKER_CLASS_PORT": str(self.port),
                     "LEARN_DOCKER_CLASS_HUB_PORT": str(free_port()), "LEARN_DOCKER_CLASS_PROXY_API_PORT": str(free_port()),
                     "LEARN_DOCKER_CLASS_IP": "127.0.0.1", "LEARN_DOCKER_CLASS_MEMORY": str(2 * 1024**3),
-                    "LEARN_DOCKER_CLASS_DISK": str(4 * 1024**3)}
+                    "LEARN_DOCKER_CLASS_DISK": str(4 * 1024**3), **(env or {})}
         self.course = self.root / "course-instructor"  # the instructor's course: root-only, a copy of this repo's
         self.env["LEARN_DOCKER_CLASS_COURSE"] = str(self.course)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -565,3 +567,41 @@ def test_in_the_browser_a_learner_submits_and_the_instructor_sees_it(klass, read
         page.screenshot(path=str(BUILD / "instructor-submissions.png"))
     finally:
         page.close()
+
+
+# ------------------------------------------------------------------------------------------ idle servers
+
+def test_an_idle_learners_server_is_culled_and_leaves_nothing_running():
+    """A class of its own whose culler stops servers idle for 20 s (looking every 5 s)."""
+    from helpers.grading.sandbox import unavailable
+
+    if unavailable() or not shutil.which("npm"):
+        if in_ci():
+            pytest.fail(f"the class server must run in CI: {unavailable() or 'npm이 없습니다'}")
+        pytest.skip(unavailable() or "npm이 없습니다")
+    name = "cullt"
+    idle = Class(learners=(name,), instructor="cullteacher",
+                 env={"LEARN_DOCKER_CLASS_CULL": "20", "LEARN_DOCKER_CLASS_CULL_EVERY": "5"})
+    try:
+        status, body = call(idle.base, idle.admin, "POST", f"/hub/api/users/{name}/server")
+        assert status in (201, 202), body
+        deadline = time.monotonic() + 300
+        while not ((call(idle.base, idle.admin, "GET", f"/hub/api/users/{name}")[1].get("servers") or {})
+                   .get("", {}).get("ready")):
+            assert time.monotonic() < deadline, idle.hub_log()
+            time.sleep(0.5)
+        ready_at = time.monotonic()
+        world = learner(name)
+        assert Path(f"/run/netns/{world.netns}").exists()
+        while call(idle.base, idle.admin, "GET", f"/hub/api/users/{name}")[1].get("servers"):
+            assert time.monotonic() - ready_at < 180, "the idle server was not culled:\n" + idle.hub_log()
+            time.sleep(1)
+        FIGURES["idle server culled after (s)"] = time.monotonic() - ready_at
+        assert "idle-culler" in idle.hub_log()
+        assert not Path(f"/run/netns/{world.netns}").exists()  # the learner's world went with the server
+        assert not world.cgroup.pids_in()
+        from helpers.grading.sandbox import is_mount
+
+        assert not is_mount(world.disk)
+    finally:
+        idle.close()

@@ -48,8 +48,10 @@ def configure(c) -> None:
     c.Authenticator.admin_users = set(roster.instructors)
 
     token_file = hub / "admin-token"
-    services = [{"name": "idle-culler",
-                 "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={cull}"]}]
+    culler = [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={cull}"]
+    if os.environ.get("LEARN_DOCKER_CLASS_CULL_EVERY"):  # seconds between the culler's looks (its default: timeout/2)
+        culler.append(f"--cull-every={int(os.environ['LEARN_DOCKER_CLASS_CULL_EVERY'])}")
+    services = [{"name": "idle-culler", "command": culler}]
     if token_file.exists():
         services.append({"name": ADMIN_SERVICE, "api_token": token_file.read_text().strip()})
     c.JupyterHub.services = services
