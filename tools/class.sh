@@ -3,6 +3,8 @@
 #   bash tools/class.sh up ROSTER     set up (packages, proxy, kit), then start the hub in the background
 #   bash tools/class.sh warm          start every learner's server and engine now, and report who is ready
 #   bash tools/class.sh down          stop the hub and every learner's server, engine and network
+#   bash tools/class.sh pack FOLDER   (online, after up) add the hub's wheels and the proxy to a classroom bundle
+#                                     (tools/bundle.sh write FOLDER); then, offline: LEARN_DOCKER_CLASS_BUNDLE=FOLDER ... up
 # Settings (environment): LEARN_DOCKER_CLASS_PORT (8000, the address learners open), LEARN_DOCKER_CLASS_HUB_PORT
 # (8081), LEARN_DOCKER_CLASS_PROXY_API_PORT (8001), LEARN_DOCKER_CLASS_CULL (3600 s idle before a learner's server
 # stops), LEARN_DOCKER_CLASS_MEMORY / _PIDS / _DISK (per learner), LEARN_DOCKER_CLASS_ROOT
@@ -23,7 +25,7 @@ say() { echo "[class] $*"; }
 die() { echo "[class] $*" >&2; exit 1; }
 
 usage() {
-  echo "쓰는 법: bash tools/class.sh up 명단파일 | warm | down   (자세히: docs/class-server.md)" >&2
+  echo "쓰는 법: bash tools/class.sh up 명단파일 | warm | down | pack 꾸러미폴더   (자세히: docs/class-server.md)" >&2
   exit 2
 }
 
@@ -59,8 +61,26 @@ install_class() {  # the hub's Python packages (pyproject's "class" extra) and c
   [ -x "$CHP" ] || die "configurable-http-proxy를 찾지 못했습니다: $CHP"
 }
 
+if [ -n "${LEARN_DOCKER_CLASS_BUNDLE:-}" ]; then  # offline: everything from the classroom bundle
+  bundle=$(cd "$LEARN_DOCKER_CLASS_BUNDLE" && pwd)
+  export PIP_NO_INDEX=1 PIP_FIND_LINKS="$bundle/wheels" LEARN_DOCKER_OFFLINE=1
+  export LEARN_DOCKER_CLASS_CHP_TGZ="$bundle/chp.tgz"
+  [ -f "$bundle/kit.tar" ] && export LEARN_DOCKER_KIT_ARCHIVE="$bundle/kit.tar"
+fi
+
 [ $# -ge 1 ] || usage
 case "$1" in
+  pack)
+    [ $# -ge 2 ] || usage
+    install_class
+    mkdir -p "$2/wheels"
+    say "허브 패키지를 $2/wheels 에 받습니다 (PyPI)"
+    "$VENV/bin/python" -m pip wheel -q -w "$2/wheels" ".[class]" >"$2/pip-class.log" 2>&1 || {
+      tail -n 20 "$2/pip-class.log" >&2; die "허브 패키지를 받지 못했습니다 ($2/pip-class.log)."; }
+    rm -f "$2"/wheels/learn_docker_ko-*
+    tar -czf "$2/chp.tgz" -C "$CHP_DIR" node_modules
+    say "꾸러미에 더했습니다: $2/wheels, $2/chp.tgz — 인터넷 없는 교실에서: LEARN_DOCKER_CLASS_BUNDLE=$2 bash tools/class.sh up 명단"
+    ;;
   up)
     [ $# -ge 2 ] || usage
     need_root
