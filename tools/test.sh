@@ -11,6 +11,9 @@ need=""
 command -v rootlesskit >/dev/null 2>&1 || need="$need rootlesskit slirp4netns uidmap"
 command -v bwrap >/dev/null 2>&1 || need="$need bubblewrap"
 command -v ip >/dev/null 2>&1 || need="$need iproute2"
+# the class server's tests: configurable-http-proxy (npm) and each learner's disk image (mkfs.ext4)
+command -v npm >/dev/null 2>&1 || need="$need nodejs npm"
+command -v mkfs.ext4 >/dev/null 2>&1 || need="$need e2fsprogs"
 if [ -n "$need" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "[test] 테스트에 필요한 Debian 패키지를 설치합니다:$need"
   apt-get update -qq
