@@ -188,7 +188,7 @@ def build_error(text: str, tag: str, progress: PlainProgress) -> errors.CourseEr
     if "failed to compute cache key" in low or "failed to calculate checksum" in low:
         return errors.StreamError(f"{tag}: COPY/ADD할 파일을 빌드 컨텍스트에서 찾지 못했습니다.",
                                   hint="파일이 빌드 폴더 안에 있는지, .dockerignore가 빼지 않았는지 확인하세요.", cause=cause)
-    if "did not complete successfully" in low:
+    if "did not complete successfully" in low or "executor failed running" in low:  # the latter: 20.10's BuildKit
         return errors.StreamError(f"{tag}: Dockerfile의 RUN 명령이 실패했습니다 (0이 아닌 종료 코드).",
                                   hint="위에 출력된 그 단계의 로그를 읽고 명령을 고친 뒤 다시 빌드하세요.", cause=cause)
     return errors.StreamError(f"{tag}: 빌드가 실패했습니다.", cause=cause)

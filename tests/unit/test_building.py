@@ -138,6 +138,9 @@ def test_a_failed_run_step_is_a_stream_error_with_buildkits_reason(cli, context)
      errors.StreamError, "COPY/ADD"),
     ("ERROR: Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?\n",
      errors.DockerNotRunning, "Docker 엔진"),
+    # Engine 20.10's CLI, whose own BuildKit client words a failed RUN differently
+    ("failed to solve with frontend dockerfile.v0: failed to build LLB: executor failed running "
+     "[/bin/sh -c exit 3]: exit code: 3\n", errors.StreamError, "RUN 명령이 실패"),
 ])
 def test_failures_name_their_case_in_korean(cli, context, monkeypatch, plain, kind, fragment):
     cli["plain"].write_text(plain)
