@@ -77,6 +77,10 @@ class Agent:
             for image_id in extra:
                 with contextlib.suppress(de.APIError):
                     api.remove_image(image_id, force=True)
+        # BuildKit's build cache lives in the worker's kept data folder, outside any image: a submission could leave
+        # an entry there (even one edited on disk through a bind mount) that the next submission's build would
+        # take as CACHED. This engine is the grader's own, so all of its cache goes; an error here stops the run.
+        api.prune_builds(all=True)
         for name, image_id in self.kit_ids.items():  # a kit id that lost its name gets it back
             repo, tag = name.rsplit(":", 1)
             if name not in {t for img in api.images() for t in img.get("RepoTags") or []}:
