@@ -35,6 +35,30 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
+# Debian's chromium, driven by Playwright (no browser download): the learner lab's and the class server's browser tests
+CHROMIUM = os.environ.get("LEARN_DOCKER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci():
+            pytest.fail("playwright is not installed (tools/test.sh installs the dev extras)")
+        pytest.skip("playwright is not installed: bash tools/setup.sh --dev")
+    if not os.path.exists(CHROMIUM):
+        if in_ci():
+            pytest.fail(f"{CHROMIUM} is missing (tools/test.sh installs Debian's chromium as root)")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @dataclass
 class EngineState:
     """What one look at the engine found: id -> readable description, per kind."""

@@ -499,27 +499,8 @@ def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
 
 # --------------------------------------------------------------------------------------------- the browser
 
-CHROMIUM = os.environ.get("LEARN_DOCKER_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if in_ci():
-            pytest.fail("playwright is not installed (tools/test.sh installs the dev extras)")
-        pytest.skip("playwright is not installed: bash tools/setup.sh --dev")
-    if not Path(CHROMIUM).exists():
-        if in_ci():
-            pytest.fail(f"{CHROMIUM} is missing (tools/test.sh installs Debian's chromium as root)")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def browser_login(klass, browser, name: str, password: str):

@@ -33,9 +33,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "lab"
 VENV_PYTHON = Path(sys.executable)
-CHROMIUM = os.environ.get("LEARN_DOCKER_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 SCRIPTS = sorted((ROOT / "tools").glob("*.sh")) + [ROOT / ".ci" / "run"]
 START_TIMEOUT = 900  # a first start may still build the kit's images
 
@@ -319,22 +316,6 @@ def test_no_url_the_learner_server_serves_returns_solutions_hidden_tests_or_test
 
 # ---------------------------------------------------------------- the browser
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if in_ci():
-            pytest.fail("playwright is not installed (tools/test.sh installs the dev extras)")
-        pytest.skip("playwright is not installed: bash tools/setup.sh --dev")
-    if not Path(CHROMIUM).exists():
-        if in_ci():
-            pytest.fail(f"{CHROMIUM} is missing (tools/test.sh installs Debian's chromium as root)")
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:
