@@ -29,6 +29,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -149,7 +150,7 @@ class Class:
         self.env = {**os.environ, "LEARN_DOCKER_CLASS_ROOT": str(self.root), "LEARN_DOCKER_CLASS_PORT": str(self.port),
                     "LEARN_DOCKER_CLASS_HUB_PORT": str(free_port()), "LEARN_DOCKER_CLASS_PROXY_API_PORT": str(free_port()),
                     "LEARN_DOCKER_CLASS_IP": "127.0.0.1", "LEARN_DOCKER_CLASS_MEMORY": str(2 * 1024**3),
-                    "LEARN_DOCKER_CLASS_DISK": str(4 * 1024**3), **(env or {})}
+                    "LEARN_DOCKER_CLASS_DISK": str(4 * 1024**3), "LEARN_DOCKER_CLASS_CPUS": "1", **(env or {})}
         self.course = self.root / "course-instructor"  # the instructor's course: root-only, a copy of this repo's
         self.env["LEARN_DOCKER_CLASS_COURSE"] = str(self.course)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -405,7 +406,9 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
     teacher_port = int(teacher[0].rsplit(":", 1)[1])
     kim, lee = learner(KIM), learner(LEE)
     hub_port = int(klass.env["LEARN_DOCKER_CLASS_HUB_PORT"])
+    service = machine_service()  # a service of the machine's on every address (as ssh is)
     probes = {"lee server": (lee.address, 8888), "lee gateway hub": (lee.gateway, hub_port),
+              "machine service via gateway": (kim.gateway, service), "machine service via lee's gateway": (lee.gateway, service),
               "instructor via gateway": (kim.gateway, teacher_port), "instructor loopback": ("127.0.0.1", teacher_port),
               "proxy api": (kim.gateway, int(klass.env["LEARN_DOCKER_CLASS_PROXY_API_PORT"])),
               "machine loopback hub": ("127.0.0.1", hub_port), "own hub api": (kim.gateway, hub_port)}
@@ -418,7 +421,8 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
     # a container of kim's (its own network, even privileged) reaches no more than kim's server does
     code = ("import docker\nc = docker.from_env()\n"
             f"out = c.containers.run('busybox:1.35', 'sh -c \"nc -w 3 {lee.address} 8888 </dev/null && echo OPEN; "
-            f"nc -w 3 {kim.gateway} {teacher_port} </dev/null && echo OPEN; echo END\"', remove=True, privileged=True)\n"
+            f"nc -w 3 {kim.gateway} {teacher_port} </dev/null && echo OPEN; "
+            f"nc -w 3 {kim.gateway} {service} </dev/null && echo OPEN; echo END\"', remove=True, privileged=True)\n"
             "print(out.decode())")
     state, out = klass.execute(ready[KIM], KIM, code)
     assert state == "ok" and "END" in out and "OPEN" not in out, out
@@ -426,6 +430,52 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
     code = f"import docker\ntry:\n    docker.DockerClient(base_url='unix://{lee.socket}').ping(); print('PING')\nexcept Exception:\n    print('NO ENGINE')"
     state, out = klass.execute(ready[KIM], KIM, code)
     assert "NO ENGINE" in out, out
+
+
+def machine_service() -> int:
+    """A TCP service of the test's on every address of the machine (0.0.0.0), answering every connection."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("0.0.0.0", 0))
+    server.listen(16)
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server.getsockname()[1]
+
+
+def test_the_room_reaches_the_machine_but_not_the_hub_api(klass, ready):
+    """The firewall's other half: a computer of the room (a network namespace on a veth that is not a
+    learner's) reaches the machine's services but not the hub's API, which listens on every address."""
+    from helpers.classroom import firewall
+
+    hub_port = int(klass.env["LEARN_DOCKER_CLASS_HUB_PORT"])
+    assert hub_port in firewall.hub_ports()
+    service = machine_service()
+    tag = secrets.token_hex(2)
+    ns, veth = f"ldk-room-{tag}", f"ldkroom{tag}"
+    ip = ["ip"]
+    try:
+        for args in (["netns", "add", ns], ["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns],
+                     ["addr", "add", "10.79.0.1/30", "dev", veth], ["link", "set", veth, "up"],
+                     ["-n", ns, "addr", "add", "10.79.0.2/30", "dev", "eth0"], ["-n", ns, "link", "set", "eth0", "up"],
+                     ["-n", ns, "link", "set", "lo", "up"]):
+            subprocess.run([*ip, *args], check=True, capture_output=True)
+        probe = PROBE + f"print(json.dumps({{'service': reach('10.79.0.1', {service}), 'hub api': reach('10.79.0.1', {hub_port})}}))"
+        done = subprocess.run([*ip, "netns", "exec", ns, sys.executable, "-c", probe], capture_output=True, text=True,
+                              timeout=60)
+        reached = json.loads(done.stdout.strip().splitlines()[-1])
+        assert reached == {"service": True, "hub api": False}, (reached, done.stderr)
+    finally:
+        subprocess.run([*ip, "netns", "delete", ns], capture_output=True)
+        subprocess.run([*ip, "link", "delete", veth], capture_output=True)
 
 
 def test_a_learner_holds_no_other_token_and_the_hub_refuses_hers_for_others(klass, ready):
@@ -495,6 +545,18 @@ def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
     code = "import os\nst = os.statvfs(os.path.expanduser('~'))\nprint(st.f_blocks * st.f_frsize)"
     state, out = klass.execute(ready[KIM], KIM, code)
     assert state == "ok" and int(out.strip().splitlines()[-1]) <= int(klass.env["LEARN_DOCKER_CLASS_DISK"]), out
+    # CPU: at most one core (LEARN_DOCKER_CLASS_CPUS=1 here), however many processes kim runs
+    quota = (kim.cgroup.groups()[0] / "cpu.max") if kim.cgroup.v2 else (kim.cgroup.groups()[2] / "cpu.cfs_quota_us")
+    assert quota.read_text().split()[0] == "100000", quota.read_text()
+    code = ("import multiprocessing, os, time\n"
+            "def spin(seconds):\n    end = time.monotonic() + seconds\n    while time.monotonic() < end:\n        pass\n"
+            "began = time.monotonic()\nworkers = [multiprocessing.Process(target=spin, args=(3,)) for _ in range(4)]\n"
+            "[w.start() for w in workers]; [w.join() for w in workers]\n"
+            "t = os.times()\nprint(round(t.children_user + t.children_system, 2), round(time.monotonic() - began, 2))")
+    state, out = klass.execute(ready[KIM], KIM, code)
+    cpu, wall = map(float, out.strip().splitlines()[-1].split())
+    print(f"\nkim's 4 busy processes for 3 s: {cpu:.1f} CPU-s in {wall:.1f} s (one core: at most {wall:.1f})")
+    assert state == "ok" and cpu <= wall * 1.15 + 0.3, (cpu, wall)
 
 
 # --------------------------------------------------------------------------------------------- the browser

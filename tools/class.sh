@@ -89,6 +89,11 @@ case "$1" in
     if [ -n "$(hub_pid)" ]; then die "허브가 이미 실행 중입니다 (pid $(hub_pid)). 먼저 bash tools/class.sh down"; fi
     bash tools/setup.sh
     install_class
+    if ! command -v nft >/dev/null 2>&1; then  # the learners' firewall (helpers/classroom/firewall.py)
+      [ -z "${LEARN_DOCKER_OFFLINE:-}" ] && command -v apt-get >/dev/null 2>&1 \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nftables >/dev/null 2>&1 \
+        || die "nft(nftables)가 없습니다: 학습자 네트워크를 막는 데 필요합니다. sudo apt-get install nftables"
+    fi
     # the roster is read once into the hub's folder (down and warm read that copy)
     "$VENV/bin/python" -m helpers.classroom prepare "$roster"
     cp "$roster" "$HUB/roster.txt" && chmod 600 "$HUB/roster.txt"

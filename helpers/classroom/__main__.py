@@ -16,6 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .firewall import FirewallError
 from .places import COURSE_ID, class_root, config_dir, course_copy, exchange_root, hub_dir, kit_archive
 from .roster import RosterError, read_roster
 
@@ -76,6 +77,11 @@ def prepare(roster_path: str) -> None:
         folder.mkdir(exist_ok=True)
         folder.chmod(mode)
     _kit()
+    from .firewall import open_hub
+
+    hub_port = int(os.environ.get("LEARN_DOCKER_CLASS_HUB_PORT", "8081"))
+    (hub_dir() / "hub-port").write_text(str(hub_port))  # down closes this port again
+    open_hub(hub_port)  # learners' veths reach this machine at the hub's API port only
     print(f"[class] 준비됨: {root} (학습자 {len(roster.learners)}명, 강사 {len(roster.instructors)}명)")
 
 
@@ -106,6 +112,12 @@ def down(roster_path: str) -> None:
     for name in roster.learners:
         if name in slots:
             Learner(slots[name], name=name).close()
+    port_file = hub_dir() / "hub-port"
+    if port_file.exists():
+        from .firewall import close_hub
+
+        close_hub(int(port_file.read_text()))
+        port_file.unlink()
     print(f"[class] 학습자 {len(roster.learners)}명의 서버·엔진·네트워크를 멈췄습니다 (작업은 각자의 디스크에 남아 있습니다)")
 
 
@@ -129,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
             results = warm(HubAPI(args.url), read_roster(args.roster).learners, args.timeout)
             return 0 if all(r.ready for r in results) else 1
-    except RosterError as exc:
+    except (RosterError, FirewallError) as exc:
         print(f"[class] {exc}", file=sys.stderr)
         return 2
     return 0

@@ -12,7 +12,8 @@ Root sets it up; the learner's server, kernels and engine run as the learner's o
 * **files**: the server sees a bubblewrap view (:func:`server_view`): the system and the course runtime
   read-only, the learners' copy of the course (no source/, tests/ or gradebook) read-only, the learner's own
   home (on the learner's disk), nbgrader's exchange, the learner's engine socket and a private /tmp.
-* **limits**: a memory/PIDs cgroup holds every process of the learner (engine, containers, server, kernels);
+* **limits**: a memory/PIDs/CPU cgroup holds every process of the learner (engine, containers, server, kernels):
+  at most ``LEARN_DOCKER_CLASS_CPUS`` cores, and an equal share of a busy machine against every other learner;
   the learner's home and the engine's data are on a disk image of a fixed size (``disk.img``, ext4, mounted
   by root), so disk per learner is capped and what the learner made (work, images) outlives a restart.
 * **engine**: started with the server (the kit loaded from the class's kit archive the first time, as the
@@ -39,6 +40,18 @@ from .places import COURSE_ID, class_root, config_dir, course_copy, exchange_roo
 MEMORY_LIMIT = int(os.environ.get("LEARN_DOCKER_CLASS_MEMORY", str(3 * 1024**3)))  # bytes per learner
 PIDS_LIMIT = int(os.environ.get("LEARN_DOCKER_CLASS_PIDS", "2048"))
 DISK_SIZE = int(os.environ.get("LEARN_DOCKER_CLASS_DISK", str(10 * 1024**3)))  # the learner's disk image (sparse)
+
+
+def cpu_limit() -> float | None:
+    """Cores one learner may use at most (``LEARN_DOCKER_CLASS_CPUS``; default half the machine's, at least one;
+    ``0``: no hard limit, only the equal share every learner's group has when the machine is busy)."""
+    given = os.environ.get("LEARN_DOCKER_CLASS_CPUS", "").strip()
+    if given:
+        value = float(given)
+        return value if value > 0 else None
+    return max(1.0, (os.cpu_count() or 2) / 2)
+
+
 SERVER_PORT = 8888
 FIRST_SLOT = 1000  # slots number learners from here (sub-IDs far from grading's workers ldk-grader-1..N)
 
@@ -166,7 +179,7 @@ class Learner(Worker):
 
     @property
     def cgroup(self) -> Cgroup:
-        return Cgroup(f"l-{self.name}", MEMORY_LIMIT, PIDS_LIMIT)
+        return Cgroup(f"l-{self.name}", MEMORY_LIMIT, PIDS_LIMIT, cpus=cpu_limit() or 0)
 
     # -- bring-up ------------------------------------------------------------------------------------
     def prepare(self) -> None:

@@ -1,7 +1,9 @@
 """A grading worker's cgroup: memory and PIDs limits set by root, and a kill that leaves no process behind.
 
 cgroup v2 (one group, ``cgroup.kill``) and v1 (``memory``, ``pids`` and ``freezer`` hierarchies: freeze,
-SIGKILL every task, thaw). A limit that cannot be set is an error (:class:`CgroupError`), never a silent
+SIGKILL every task, thaw). With ``cpus`` (the class server's learners) the group also has the CPU controller:
+a hard limit of that many cores (``cpu.max``; v1 ``cpu.cfs_quota_us``), and, being a group of its own, an equal
+share against every other learner when the machine is busy, however many processes each one runs. A limit that cannot be set is an error (:class:`CgroupError`), never a silent
 pass: a submission must not run unbounded because a controller was missing.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BASE = Path("/sys/fs/cgroup")
+CPU_PERIOD = 100_000  # microseconds
 
 
 class CgroupError(RuntimeError):
@@ -28,6 +31,7 @@ class Cgroup:
     memory: int
     pids: int
     base: Path = BASE
+    cpus: float | None = None  # cores at most (0: no limit but a share; None: no CPU controller, as grading's)
 
     @property
     def v2(self) -> bool:
@@ -36,7 +40,8 @@ class Cgroup:
     def groups(self) -> list[Path]:
         if self.v2:
             return [self.base / "learn-docker-ko" / self.name]
-        return [self.base / c / "learn-docker-ko" / self.name for c in ("memory", "pids", "freezer")]
+        controllers = ("memory", "pids", "cpu", "freezer") if self.cpus is not None else ("memory", "pids", "freezer")
+        return [self.base / c / "learn-docker-ko" / self.name for c in controllers]
 
     def create(self) -> None:
         """Make the groups and set the limits; :class:`CgroupError` when any of it fails."""
@@ -44,27 +49,43 @@ class Cgroup:
             if self.v2:
                 parent = self.base / "learn-docker-ko"
                 parent.mkdir(exist_ok=True)
-                wanted = {"+memory", "+pids"}
+                wanted = {"+memory", "+pids", "+cpu"} if self.cpus is not None else {"+memory", "+pids"}
                 have = set((self.base / "cgroup.subtree_control").read_text().split())
                 for c in wanted - {f"+{x}" for x in have}:
                     (self.base / "cgroup.subtree_control").write_text(c)
-                (parent / "cgroup.subtree_control").write_text("+memory +pids")
+                control = parent / "cgroup.subtree_control"
+                have = {f"+{x.lstrip('+')}" for x in (control.read_text().split() if control.exists() else [])}
+                if wanted - have:
+                    control.write_text(" ".join(sorted(wanted - have)))
                 group = parent / self.name
                 group.mkdir(exist_ok=True)
                 _set(group / "memory.max", self.memory)
                 _set(group / "memory.swap.max", 0, optional=True)
                 _set(group / "pids.max", self.pids)
+                if self.cpus is not None:
+                    _set(group / "cpu.max", f"{self.cpu_quota()} {CPU_PERIOD}")
             else:
-                memory, pids, freezer = self.groups()
-                for group in (memory, pids, freezer):
+                groups = self.groups()
+                for group in groups:
                     if not group.parent.parent.is_dir():
                         raise CgroupError(f"cgroup v1 '{group.parent.parent.name}' 컨트롤러가 없습니다.")
                     group.mkdir(parents=True, exist_ok=True)
+                memory, pids = groups[0], groups[1]
                 _set(memory / "memory.limit_in_bytes", self.memory)
                 _set(memory / "memory.memsw.limit_in_bytes", self.memory, optional=True)
                 _set(pids / "pids.max", self.pids)
+                if self.cpus is not None:
+                    _set(groups[2] / "cpu.cfs_period_us", CPU_PERIOD)
+                    quota = self.cpu_quota()
+                    _set(groups[2] / "cpu.cfs_quota_us", -1 if quota == "max" else quota)
         except OSError as exc:
             raise CgroupError(f"채점 작업자의 cgroup({self.name})을 만들거나 제한을 걸지 못했습니다: {exc}") from exc
+
+    def cpu_quota(self) -> int | str:
+        """Microseconds of CPU per period of :data:`CPU_PERIOD` (``cpus`` cores), ``"max"`` for no limit."""
+        if not self.cpus:
+            return "max"
+        return max(1000, round(self.cpus * CPU_PERIOD))
 
     def procs_files(self) -> list[Path]:
         return [g / "cgroup.procs" for g in self.groups()]

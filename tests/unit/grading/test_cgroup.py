@@ -116,6 +116,43 @@ def test_v2_create_turns_a_file_system_error_into_a_cgroup_error(tmp_path):
     assert HANGUL.search(str(err.value))
 
 
+# -- the CPU controller (the class server's learners) -------------------------------------------------------
+
+def test_v1_cpus_adds_the_cpu_hierarchy_with_a_quota_before_the_freezer(tmp_path):
+    cg = Cgroup("w1", MEMORY, PIDS, base=v1_tree(tmp_path, ("memory", "pids", "cpu", "freezer")), cpus=1.5)
+    cg.create()
+    assert cg.groups() == [group(tmp_path, c) for c in ("memory", "pids", "cpu", "freezer")]  # kill freezes the last
+    assert (group(tmp_path, "cpu") / "cpu.cfs_period_us").read_text() == "100000"
+    assert (group(tmp_path, "cpu") / "cpu.cfs_quota_us").read_text() == "150000"
+    assert f"echo $$ > '{group(tmp_path, 'cpu') / 'cgroup.procs'}'" in cg.join_script()
+
+
+def test_v1_cpus_zero_is_a_share_without_a_limit_and_none_leaves_cpu_alone(tmp_path):
+    Cgroup("w1", MEMORY, PIDS, base=v1_tree(tmp_path, ("memory", "pids", "cpu", "freezer")), cpus=0).create()
+    assert (group(tmp_path, "cpu") / "cpu.cfs_quota_us").read_text() == "-1"
+    other = tmp_path / "other"
+    other.mkdir()
+    cg = Cgroup("w1", MEMORY, PIDS, base=v1_tree(other, ("memory", "pids", "cpu", "freezer")))
+    cg.create()
+    assert "cpu" not in [g.parent.parent.name for g in cg.groups()] and not group(other, "cpu").exists()
+
+
+def test_v1_cpus_refuses_without_the_cpu_hierarchy(tmp_path):
+    with pytest.raises(CgroupError) as err:
+        Cgroup("w1", MEMORY, PIDS, base=v1_tree(tmp_path), cpus=1).create()
+    assert "cpu" in str(err.value) and HANGUL.search(str(err.value))
+
+
+def test_v2_cpus_enables_cpu_below_and_writes_cpu_max(tmp_path):
+    cg = Cgroup("w1", MEMORY, PIDS, base=v2_tree(tmp_path, "cpu memory pids\n"), cpus=2)
+    cg.create()
+    g = group(tmp_path)
+    assert (g / "cpu.max").read_text() == "200000 100000"
+    assert set((g.parent / "cgroup.subtree_control").read_text().split()) == {"+cpu", "+memory", "+pids"}
+    Cgroup("w2", MEMORY, PIDS, base=tmp_path, cpus=0).create()
+    assert (g.parent / "w2" / "cpu.max").read_text() == "max 100000"
+
+
 # -- join_script --------------------------------------------------------------------------------------
 
 def test_join_script_names_every_procs_file_and_fails_on_each(tmp_path):
