@@ -82,6 +82,10 @@ def prepare(roster_path: str) -> None:
     hub_port = int(os.environ.get("LEARN_DOCKER_CLASS_HUB_PORT", "8081"))
     (hub_dir() / "hub-port").write_text(str(hub_port))  # down closes this port again
     open_hub(hub_port)  # learners' veths reach this machine at the hub's API port only
+    if os.environ.get("LEARN_DOCKER_CLASS_PROVISION", "1") != "0":
+        from .learner import provision_all
+
+        provision_all(roster.learners)  # a learner's first login then starts an engine that has the kit
     print(f"[class] 준비됨: {root} (학습자 {len(roster.learners)}명, 강사 {len(roster.instructors)}명)")
 
 

@@ -50,6 +50,7 @@ class ClassSpawner(Spawner):
             await loop.run_in_executor(None, learner.begin)
             self._proc = learner.start_server(self.get_env())  # JupyterLab starts while the engine gets ready
             seconds = await loop.run_in_executor(None, learner.engine_ready)
+            learner.server_at_full_speed()
         except BaseException:
             await loop.run_in_executor(None, learner.close)
             raise

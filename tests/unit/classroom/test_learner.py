@@ -1,5 +1,6 @@
 """A learner's slot, addresses and server view (no root needed: paths and argument lists only)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,30 @@ def test_the_server_view_shows_only_what_it_is_given(tmp_path):
     assert args.index(str(own)) < args.index(str(shared / "learn-docker-ko"))
     assert ("--ro-bind", str(tmp_path / "passwd"), "/etc/passwd") in pairs
     assert ("--ro-bind", str(tmp_path / "course"), str(tmp_path / "course")) in pairs
+
+
+def test_the_server_starts_below_the_engines_priority_and_as_the_learner(root, monkeypatch):
+    from helpers.classroom import learner as module
+    from helpers.grading.views import Runtime
+
+    kim = Learner(FIRST_SLOT + 1, name="kim")
+    monkeypatch.setattr(Learner, "ids", property(lambda self: (4321, 4321)))
+    argv = kim.server_command({"JUPYTERHUB_API_TOKEN": "t"}, Runtime.current())
+    nice = argv.index("nice")
+    assert argv[nice:nice + 3] == ["nice", "-n", str(module.SERVER_NICE)] and module.SERVER_NICE > 0
+    assert argv[nice + 3] == "setpriv" and "--reuid=4321" in argv  # nice first, then the learner's user
+
+
+def test_cpu_limit_defaults_to_half_the_machine_and_zero_means_share_only(monkeypatch):
+    from helpers.classroom.learner import cpu_limit
+
+    monkeypatch.delenv("LEARN_DOCKER_CLASS_CPUS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert cpu_limit() == 4.0
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert cpu_limit() == 1.0
+    monkeypatch.setenv("LEARN_DOCKER_CLASS_CPUS", "1.5")
+    assert cpu_limit() == 1.5
+    monkeypatch.setenv("LEARN_DOCKER_CLASS_CPUS", "0")
+    assert cpu_limit() is None
+    assert Learner(2001, name="kim").cgroup.cpus == 0  # a CPU group all the same: the equal share
