@@ -339,13 +339,10 @@ def test_the_exchange_end_to_end(klass, ready):
 PROBE = '''
 import json, os, socket
 def reach(host, port):
-    s = socket.socket(); s.settimeout(3)
     try:
-        s.connect((host, port)); return True
+        socket.create_connection((host, port), timeout=3).close(); return True
     except OSError:
         return False
-    finally:
-        s.close()
 def readable(path):
     try:
         if os.path.isdir(path):
@@ -393,6 +390,8 @@ def test_a_learner_reaches_no_other_learners_files(klass, ready):
 
 
 def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
+    from helpers.classroom import firewall
+
     status, body = call(klass.base, klass.admin, "POST", f"/hub/api/users/{TEACHER}/server")
     assert status in (201, 202, 400), body
     deadline = time.monotonic() + 120
@@ -407,15 +406,27 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
     kim, lee = learner(KIM), learner(LEE)
     hub_port = int(klass.env["LEARN_DOCKER_CLASS_HUB_PORT"])
     service = machine_service()  # a service of the machine's on every address (as ssh is)
+    other_hub = machine_service()  # another class's hub API port on this machine (in the firewall's hub ports)
+    firewall.open_hub(other_hub)
+    link_local = subprocess.run(["ip", "-6", "-o", "addr", "show", "dev", kim.veth, "scope", "link"],
+                                capture_output=True, text=True).stdout.split()
     probes = {"lee server": (lee.address, 8888), "lee gateway hub": (lee.gateway, hub_port),
               "machine service via gateway": (kim.gateway, service), "machine service via lee's gateway": (lee.gateway, service),
+              "another class's hub port": (kim.gateway, other_hub),
               "instructor via gateway": (kim.gateway, teacher_port), "instructor loopback": ("127.0.0.1", teacher_port),
               "proxy api": (kim.gateway, int(klass.env["LEARN_DOCKER_CLASS_PROXY_API_PORT"])),
               "machine loopback hub": ("127.0.0.1", hub_port), "own hub api": (kim.gateway, hub_port)}
+    if "inet6" in link_local:  # the machine's IPv6 link-local address on kim's veth
+        probes["machine service over IPv6 link-local"] = (link_local[link_local.index("inet6") + 1].split("/")[0] + "%eth0",
+                                                          service)
     code = PROBE + f"print(json.dumps({{k: reach(*v) for k, v in {probes!r}.items()}}))"
-    state, out = klass.execute(ready[KIM], KIM, code)
+    try:
+        state, out = klass.execute(ready[KIM], KIM, code)
+    finally:
+        firewall.close_hub(other_hub)
     assert state == "ok", out
     reached = json.loads(out.strip().splitlines()[-1])
+    print(f"\nprobed from kim's kernel: {sorted(reached)}")
     assert reached.pop("own hub api") is True  # the one way out: the hub's API (token-checked), at kim's gateway
     assert not any(reached.values()), reached
     # a container of kim's (its own network, even privileged) reaches no more than kim's server does
@@ -433,10 +444,11 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
 
 
 def machine_service() -> int:
-    """A TCP service of the test's on every address of the machine (0.0.0.0), answering every connection."""
-    server = socket.socket()
+    """A TCP service of the test's on every address of the machine (IPv4 and IPv6), answering every connection."""
+    server = socket.socket(socket.AF_INET6)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("0.0.0.0", 0))
+    server.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # IPv4 and IPv6, as sshd listens
+    server.bind(("::", 0))
     server.listen(16)
 
     def serve():

@@ -133,7 +133,11 @@ case "$1" in
     fi
     rm -f "$HUB/jupyterhub.pid"
     # whatever the hub could not stop (a crash): every learner's world, by name
-    [ -f "$HUB/roster.txt" ] && "$VENV/bin/python" -m helpers.classroom down "$HUB/roster.txt"
+    if [ -f "$HUB/roster.txt" ]; then
+      "$VENV/bin/python" -m helpers.classroom down "$HUB/roster.txt"
+    elif [ -d "$HUB" ]; then  # an up stopped early (no roster yet): still the class's port out of the firewall
+      "$VENV/bin/python" -m helpers.classroom down
+    fi
     # the proxy the hub started (its pid file), if it outlived the hub
     if [ -f "$HUB/jupyterhub-proxy.pid" ]; then
       kill -TERM "$(cat "$HUB/jupyterhub-proxy.pid")" 2>/dev/null || true

@@ -34,7 +34,10 @@ c.ExchangeFactory.collect = "helpers.classroom.exchange.TrustedCollect"
 
 
 def prepare(roster_path: str) -> None:
+    from .learner import cpu_limit
+
     roster = read_roster(roster_path)
+    cpu_limit()  # a bad LEARN_DOCKER_CLASS_CPUS stops up here, not at a learner's first login
     root = class_root()
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o711)
@@ -80,6 +83,7 @@ def prepare(roster_path: str) -> None:
     from .firewall import open_hub
 
     hub_port = int(os.environ.get("LEARN_DOCKER_CLASS_HUB_PORT", "8081"))
+    _close_recorded_port()  # a port an earlier up of this class left (another port now, or a crash)
     (hub_dir() / "hub-port").write_text(str(hub_port))  # down closes this port again
     open_hub(hub_port)  # learners' veths reach this machine at the hub's API port only
     if os.environ.get("LEARN_DOCKER_CLASS_PROVISION", "1") != "0":
@@ -107,29 +111,45 @@ def _kit() -> None:
     target.chmod(0o600)
 
 
-def down(roster_path: str) -> None:
-    from .learner import Learner
+def _close_recorded_port() -> None:
+    from .firewall import close_hub
 
-    roster = read_roster(roster_path)
-    slots_file = class_root() / "slots.json"
-    slots = json.loads(slots_file.read_text()) if slots_file.exists() else {}
-    for name in roster.learners:
-        if name in slots:
-            Learner(slots[name], name=name).close()
     port_file = hub_dir() / "hub-port"
     if port_file.exists():
-        from .firewall import close_hub
-
-        close_hub(int(port_file.read_text()))
+        text = port_file.read_text().strip()
+        if text.isdigit():
+            close_hub(int(text))
         port_file.unlink()
-    print(f"[class] 학습자 {len(roster.learners)}명의 서버·엔진·네트워크를 멈췄습니다 (작업은 각자의 디스크에 남아 있습니다)")
+
+
+def down(roster_path: str | None) -> None:
+    """Every learner's world stopped (by the roster the hub was started with, when there is one), then this
+    class's hub port out of the firewall, even when a learner could not be stopped."""
+    from .learner import Learner
+
+    names = read_roster(roster_path).learners if roster_path and Path(roster_path).exists() else []
+    slots_file = class_root() / "slots.json"
+    slots = json.loads(slots_file.read_text()) if slots_file.exists() else {}
+    failed = []
+    try:
+        for name in names:
+            if name in slots:
+                try:
+                    Learner(slots[name], name=name).close()
+                except Exception as exc:  # the others and the firewall still go
+                    failed.append(f"{name}: {exc}")
+    finally:
+        _close_recorded_port()
+    print(f"[class] 학습자 {len(names) - len(failed)}명의 서버·엔진·네트워크를 멈췄습니다 (작업은 각자의 디스크에 남아 있습니다)")
+    for line in failed:
+        print(f"[class]   멈추지 못함 {line}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.classroom", description="도커를 익히다 — 교실 서버")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("prepare").add_argument("roster")
-    sub.add_parser("down").add_argument("roster")
+    sub.add_parser("down").add_argument("roster", nargs="?")
     w = sub.add_parser("warm")
     w.add_argument("roster")
     w.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('LEARN_DOCKER_CLASS_PORT', '8000')}")
@@ -145,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
             results = warm(HubAPI(args.url), read_roster(args.roster).learners, args.timeout)
             return 0 if all(r.ready for r in results) else 1
-    except (RosterError, FirewallError) as exc:
+    except (RosterError, FirewallError, ValueError) as exc:
         print(f"[class] {exc}", file=sys.stderr)
         return 2
     return 0

@@ -47,7 +47,12 @@ def cpu_limit() -> float | None:
     ``0``: no hard limit, only the equal share every learner's group has when the machine is busy)."""
     given = os.environ.get("LEARN_DOCKER_CLASS_CPUS", "").strip()
     if given:
-        value = float(given)
+        try:
+            value = float(given)
+        except ValueError:
+            value = float("nan")
+        if not 0 <= value <= 4096:  # nan, inf and negatives fail this too
+            raise ValueError(f"LEARN_DOCKER_CLASS_CPUS={given!r}: 코어 수(예: 1, 1.5, 한계 없음은 0)로 적으세요.")
         return value if value > 0 else None
     return max(1.0, (os.cpu_count() or 2) / 2)
 
@@ -252,8 +257,15 @@ class Learner(Worker):
         inner = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs", "env", "-i",
                  *[f"{k}={v}" for k, v in env.items()], *argv]
         kwargs.setdefault("capture_output", "stdin" not in kwargs)
-        return subprocess.run(["sh", "-c", self.cgroup.join_script() + 'exec "$@"', "sh", *inner], check=check,
-                              cwd="/", env={"PATH": SYSTEM_PATH}, **kwargs)
+        kwargs.setdefault("timeout", 60)  # the learner's engine (or a socket the learner swapped) may never answer
+        command = ["sh", "-c", self.cgroup.join_script() + 'exec "$@"', "sh", *inner]
+        try:
+            return subprocess.run(command, check=check, cwd="/", env={"PATH": SYSTEM_PATH}, **kwargs)
+        except subprocess.TimeoutExpired as exc:
+            if check:
+                raise RuntimeError(f"{self.name}의 명령이 {exc.timeout:g}초 안에 끝나지 않았습니다: "
+                                   f"{' '.join(argv)}") from exc
+            return subprocess.CompletedProcess(command, 124, b"", f"{exc.timeout:g}초 초과".encode())
 
     def begin(self) -> None:
         """Prepare and start the engine (its readiness is :meth:`engine_ready`'s): the server may start meanwhile."""
@@ -266,7 +278,7 @@ class Learner(Worker):
         :meth:`begin`."""
         self.wait_socket(timeout)
         deadline = time.monotonic() + timeout
-        while self.as_learner(["docker", "version", "--format", "{{.Server.Version}}"]).returncode != 0:
+        while self.as_learner(["docker", "version", "--format", "{{.Server.Version}}"], timeout=10).returncode != 0:
             if not self.alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name}의 Docker 엔진이 응답하지 않습니다 ({self.logs / 'dockerd.log'}).")
             time.sleep(0.1)
@@ -290,7 +302,7 @@ class Learner(Worker):
         if not archive.is_file():
             raise RuntimeError(f"과정 키트 파일이 없습니다: {archive} (bash tools/class.sh up 이 만듭니다).")
         with open(archive, "rb") as stream:
-            done = self.as_learner(["docker", "load", "-q"], stdin=stream, capture_output=True)
+            done = self.as_learner(["docker", "load", "-q"], stdin=stream, capture_output=True, timeout=900)
         if done.returncode != 0:
             raise RuntimeError(f"{self.name}의 엔진에 키트를 넣지 못했습니다: {done.stderr.decode(errors='replace')[-300:]}")
         return True

@@ -22,6 +22,7 @@ from jupyterhub.spawner import Spawner
 from jupyterhub.utils import random_port
 from traitlets import Integer
 
+from . import firewall
 from .learner import SERVER_PORT, Learner, slot_of
 from .places import config_dir, course_root
 
@@ -47,12 +48,15 @@ class ClassSpawner(Spawner):
         self.ip, self.port = learner.address, SERVER_PORT
         self.hub_connect_url = f"http://{learner.gateway}:{self.hub_port}"
         try:
+            # the firewall first (fails closed: without it the learner's world does not start)
+            await loop.run_in_executor(None, firewall.admit, learner.address, self.hub_port)
             await loop.run_in_executor(None, learner.begin)
             self._proc = learner.start_server(self.get_env())  # JupyterLab starts while the engine gets ready
             seconds = await loop.run_in_executor(None, learner.engine_ready)
             learner.server_at_full_speed()
         except BaseException:
             await loop.run_in_executor(None, learner.close)
+            await loop.run_in_executor(None, firewall.dismiss, learner.address, self.hub_port)
             raise
         self.log.info("learner %s: engine ready in %.1f s", self.user.name, seconds)
         return (self.ip, self.port)
@@ -76,13 +80,24 @@ class ClassSpawner(Spawner):
     async def poll(self):
         if self._proc is None:
             return 0
-        return self._proc.poll()
+        state = self._proc.poll()
+        if state is None and self._learner is not None:  # the table back if someone flushed the machine's rules
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, firewall.admit, self._learner.address,
+                                                                 self.hub_port)
+            except firewall.FirewallError as exc:
+                self.log.error("learner %s: %s", self.user.name, exc)
+                return 1  # the hub stops a server it cannot keep behind the firewall
+        return state
 
     async def stop(self, now: bool = False):
         loop = asyncio.get_running_loop()
         if self._learner is not None:
             learner, self._learner = self._learner, None
-            await loop.run_in_executor(None, learner.close)
+            try:
+                await loop.run_in_executor(None, learner.close)
+            finally:
+                await loop.run_in_executor(None, firewall.dismiss, learner.address, self.hub_port)
         elif self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:

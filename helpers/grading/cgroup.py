@@ -79,7 +79,7 @@ class Cgroup:
                     quota = self.cpu_quota()
                     _set(groups[2] / "cpu.cfs_quota_us", -1 if quota == "max" else quota)
         except OSError as exc:
-            raise CgroupError(f"채점 작업자의 cgroup({self.name})을 만들거나 제한을 걸지 못했습니다: {exc}") from exc
+            raise CgroupError(f"cgroup({self.name})을 만들거나 제한을 걸지 못했습니다: {exc}") from exc
 
     def cpu_quota(self) -> int | str:
         """Microseconds of CPU per period of :data:`CPU_PERIOD` (``cpus`` cores), ``"max"`` for no limit."""
@@ -123,7 +123,7 @@ class Cgroup:
                 time.sleep(0.02)
         while self.pids_in():
             if time.monotonic() > deadline:
-                raise CgroupError(f"채점 작업자({self.name})의 프로세스가 {timeout:g}초 안에 끝나지 않았습니다: "
+                raise CgroupError(f"cgroup({self.name})의 프로세스가 {timeout:g}초 안에 끝나지 않았습니다: "
                                   f"{sorted(self.pids_in())[:10]}")
             time.sleep(0.02)
 
