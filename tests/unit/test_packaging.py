@@ -73,6 +73,18 @@ def test_pins_the_course_relies_on(name, allowed, refused):
         assert Version(v) not in spec, f"{name} {spec} should refuse {v}"
 
 
+def test_a_jupyter_server_start_does_not_build_the_iri_parsers():
+    """jsonschema 4.25+ imports rfc3987_syntax (35 Earley parsers built at import) when jupyter_server starts: the
+    pin keeps it out, and with it about half of a server's start-up CPU (the class server starts one per learner)."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import sys, jupyter_server.serverapp, nbformat.validator; "
+                                                 "print('rfc3987_syntax' in sys.modules)"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False", "rfc3987_syntax is imported: is jsonschema >= 4.25 installed?"
+
+
 def test_python_versions_agree():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
