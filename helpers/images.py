@@ -215,21 +215,19 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
     """
     from pathlib import Path
 
-    from .building import build_command, find_builder, run_build
+    from .building import run_build
 
     if not (Path(path) / (dockerfile or "Dockerfile")).is_file():
         raise errors.CourseError(f"'{path}'에 {dockerfile or 'Dockerfile'}이(가) 없습니다.",
                                  hint="Dockerfile이 들어 있는 폴더를 지정하세요.")
-    builder = find_builder()
+    cmd, builder = build_line(path, tag, dockerfile=dockerfile, chapter=chapter, buildargs=buildargs, target=target,
+                              secrets=secrets, no_cache=no_cache)
     legacy = builder.kind == "legacy"
     if legacy and secrets:
         raise errors.FeatureMissing("예전 빌더에서는 빌드 비밀(--secret, RUN --mount=type=secret)을 쓸 수 없습니다.",
                                     hint=f"BuildKit 클라이언트(docker buildx)가 있는 Docker에서 다시 실행하세요. "
                                          f"지금: {builder.describe()}")
-    cmd = build_command(path, tag, dockerfile=dockerfile, buildargs=buildargs, target=target, secrets=secrets,
-                        no_cache=no_cache, legacy=legacy)
     if not legacy:
-        cmd[-1:-1] = ["--label", f"{CHAPTER_LABEL}={chapter or STATE.chapter}"]
         cmd.echo()
         run_build(cmd, builder, tag, on_event=on_event)
         return client().images.get(tag)
@@ -238,6 +236,20 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
         say(f"(BuildKit 대신 엔진의 예전 빌더로 빌드합니다: {builder.reason}. 출력 모양이 최신 Docker와 다릅니다.)")
     cmd.echo()
     return _legacy_build(path, tag, dockerfile, chapter, buildargs, target, no_cache, on_event)
+
+
+def build_line(path, tag: str, *, dockerfile: str | None = None, chapter: str | None = None,
+               buildargs: dict | None = None, target: str | None = None, secrets: dict | None = None,
+               no_cache: bool = False):
+    """(the ``docker build`` line :func:`build` runs and prints for these arguments, the builder in use): with
+    the chapter's label, as the course labels everything it makes."""
+    from .building import build_command, find_builder
+
+    builder = find_builder()
+    cmd = build_command(path, tag, dockerfile=dockerfile, buildargs=buildargs, target=target, secrets=secrets,
+                        no_cache=no_cache, legacy=builder.kind == "legacy")
+    cmd[-1:-1] = ["--label", f"{CHAPTER_LABEL}={chapter or STATE.chapter}"]
+    return cmd, builder
 
 
 def _legacy_build(path, tag, dockerfile, chapter, buildargs, target, no_cache, on_event):

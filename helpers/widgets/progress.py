@@ -14,8 +14,8 @@ from ..building import STEP_LINE
 from ..display import Progress, html_table
 from ..errors import CourseError
 from ..images import build as build_image
+from ..images import build_line, split_ref
 from ..images import pull as pull_image
-from ..images import split_ref
 from .base import CourseWidget, esc, run_displayed
 
 
@@ -106,7 +106,7 @@ _BUILDKIT_STEP = STEP_LINE  # "#5 [build 2/3] COPY ..." (BuildKit's plain progre
 
 
 class BuildProgress(CourseWidget):
-    """Build an image showing a bar over the Dockerfile's steps. Similar to ``docker build -t``.
+    """Build an image showing a bar over the Dockerfile's steps; its header is the ``docker build`` line it runs.
 
     Introduced in chapter 05.
     """
@@ -120,7 +120,9 @@ class BuildProgress(CourseWidget):
         self.bar = w.IntProgress(value=0, min=0, max=1, description="단계")
         self.step_label = w.Label("")
         self.status = w.HTML(esc(self.summary))
-        self.widget = w.VBox([w.HTML(f"<b>docker build -t {esc(tag)} {esc(self.path)}</b>"),
+        # the line h.build prints and runs (the builder in use, the chapter's label), without its "$ "
+        self.command = build_line(self.path, tag, dockerfile=dockerfile, chapter=chapter)[0].line()[2:]
+        self.widget = w.VBox([w.HTML(f"<b>{esc(self.command)}</b>"),
                               w.HBox([self.bar, self.step_label]), self.status, self.out])
 
     def on_event(self, event: dict) -> None:
@@ -158,11 +160,11 @@ class BuildProgress(CourseWidget):
         return self.image
 
     def text(self) -> str:
-        return "\n".join([f"docker build -t {self.tag} {self.path}", *(f"  {s}" for s in self.steps), self.summary])
+        return "\n".join([self.command, *(f"  {s}" for s in self.steps), self.summary])
 
     def html(self) -> str:
         steps = "".join(f"<li><code>{esc(s)}</code></li>" for s in self.steps)
-        return (f"<div><b>docker build -t {esc(self.tag)} {esc(self.path)}</b>"
+        return (f"<div><b>{esc(self.command)}</b>"
                 f"<ol style='margin:4px 0'>{steps}</ol><p>{esc(self.summary)}</p></div>")
 
 

@@ -251,7 +251,7 @@ def test_build_from_a_dockerfile_with_the_classic_builder(engine, chapter, conte
     path = context(HELLO)
     img = h.build(path, "itest/built:1")
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0] == f"$ DOCKER_BUILDKIT=0 docker build -t itest/built:1 {path}"
+    assert printed[0] == f"$ DOCKER_BUILDKIT=0 docker build -t itest/built:1 --label {CHAPTER_LABEL}={chapter} {path}"
     assert printed[1].startswith("Sending build context to Docker daemon  ")
     steps = [line.strip() for line in printed if line.strip().startswith("Step ")]
     assert steps[0].startswith("Step 1/") and steps[0].endswith(": FROM busybox:1.35")

@@ -93,7 +93,7 @@ def test_a_cli_without_buildx_means_the_classic_builder_said_so(tmp_path, monkey
     h.build(context, "learner/app:1")
     out = capsys.readouterr().out.splitlines()
     assert "buildx 플러그인" in out[0] and "예전 빌더" in out[0]
-    assert out[1] == f"$ DOCKER_BUILDKIT=0 docker build -t learner/app:1 {context}"
+    assert out[1] == f"$ DOCKER_BUILDKIT=0 docker build -t learner/app:1 --label {CHAPTER_LABEL}=unit {context}"
 
 
 def test_the_echoed_line_is_the_line_run(cli, context, capsys):

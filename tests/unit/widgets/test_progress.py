@@ -97,8 +97,10 @@ def test_build_progress_steps_and_summary(fake, context, capsys):
     assert b.summary == "mine:1 빌드 완료: 2단계"
     assert image is fake.images.get("mine:1") and image.labels == {CHAPTER_LABEL: "test-widgets"}
     assert ("build", str(context), "mine:1", {CHAPTER_LABEL: "test-widgets"}) in fake.calls
-    assert f"$ DOCKER_BUILDKIT=0 docker build -t mine:1 {context}" in capsys.readouterr().out
-    assert_bundle(b, "Step 2/2 : RUN echo hi", "mine:1 빌드 완료: 2단계")
+    line = f"DOCKER_BUILDKIT=0 docker build -t mine:1 --label {CHAPTER_LABEL}=test-widgets {context}"
+    assert f"$ {line}" in capsys.readouterr().out  # the line printed is the one the header shows
+    assert b.command == line and line in b.widget.children[0].value
+    assert_bundle(b, line, "Step 2/2 : RUN echo hi", "mine:1 빌드 완료: 2단계")
 
 
 def test_build_progress_failure_shows_the_engines_reason(fake, context):
