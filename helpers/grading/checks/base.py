@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import tarfile
+import time
 
 from ... import errors
 from ...connection import client
@@ -52,6 +53,19 @@ def need_container(name: str, since=None):
         fail(what, expected, "없음" + seen,
              f"이름을 name='{name}'(docker run --name {name})으로 정확히 주었는지 `h.ps(all=True)`로 확인하세요.")
     return c
+
+
+def run_inside(container, argv: list[str], attempts: int = 3):
+    """``container.exec_run(argv)`` for a check's own read-only command, asked again (up to ``attempts`` runs) when
+    it comes back with no output at all: the engine can lose a short command's output before the attach is read
+    (docker-py #2042, moby #27289), and a check must not fail a learner for that. A command that really prints
+    nothing costs two more runs."""
+    for attempt in range(attempts):
+        result = container.exec_run(argv)
+        if result.output or attempt == attempts - 1:
+            return result
+        time.sleep(0.2)
+    return result
 
 
 def need_image(ref: str):

@@ -8,14 +8,14 @@ keeps (read with ``redis-cli`` inside the redis container). Services are found b
 from __future__ import annotations
 
 from ...connection import client
-from .base import fail, plain, show_value
+from .base import fail, plain, run_inside, show_value
 from .compose import service_container
 from .dockerfile import container_user_not_root
 
 
 def _exec(c, argv: list[str]) -> tuple[int, str]:
     """Run ``argv`` in the running container ``c`` (as its own user); exit code and text."""
-    result = c.exec_run(argv)
+    result = run_inside(c, argv)
     return result.exit_code, (result.output or b"").decode("utf-8", "replace").strip()
 
 

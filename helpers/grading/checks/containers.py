@@ -17,6 +17,7 @@ from .base import (
     need_container,
     need_image,
     parse_time,
+    run_inside,
     show_value,
     status_text,
 )
@@ -143,7 +144,7 @@ def exec_output(name: str, command, value, *, what: str = "출력") -> bool:
     (the check runs the command again and compares)."""
     container_running(name)
     argv = argv_of(command)
-    result = need_container(name).exec_run(argv)
+    result = run_inside(need_container(name), argv)
     expected = result.output.decode("utf-8", "replace")
     got = as_text(value, what)
     if " ".join(got.split()) != " ".join(expected.split()):

@@ -13,7 +13,7 @@ import re
 from ...connection import client
 from ...display import state_ko
 from ..clock import clock, parse_time
-from .base import as_text, fail, get_page, moment, need_container, show_value, status_text
+from .base import as_text, fail, get_page, moment, need_container, run_inside, show_value, status_text
 from .containers import port_published
 
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
@@ -131,7 +131,7 @@ def _lookup(c, name: str) -> tuple[list[str], str]:
     ``nslookup``); the IPv4 addresses found and the raw output."""
     text = ""
     for argv in (["getent", "hosts", name], ["nslookup", name]):
-        result = c.exec_run(argv)
+        result = run_inside(c, argv)
         text = (result.output or b"").decode("utf-8", "replace")
         if result.exit_code in (126, 127) or "executable file not found" in text:
             continue  # no such program in this image: try the next
