@@ -168,6 +168,14 @@ def run_build(cmd: Command, builder: Builder, tag: str, *, on_event=None) -> Pla
     return progress
 
 
+def snapshot_race(text: str) -> bool:
+    """The engine lost a layer's snapshot while it unpacked the result (``failed to prepare extraction snapshot
+    ... parent snapshot ... does not exist``): an intermittent bug of the containerd image store, Docker Desktop's
+    default (moby/buildkit#6521); the same build again usually succeeds."""
+    low = text.lower()
+    return "extraction snapshot" in low and "parent snapshot" in low and "does not exist" in low
+
+
 def build_error(text: str, tag: str, progress: PlainProgress) -> errors.CourseError:
     """The course's error for a failed BuildKit build, from what it printed."""
     low = text.lower()
@@ -188,6 +196,10 @@ def build_error(text: str, tag: str, progress: PlainProgress) -> errors.CourseEr
     if "failed to compute cache key" in low or "failed to calculate checksum" in low:
         return errors.StreamError(f"{tag}: COPY/ADD할 파일을 빌드 컨텍스트에서 찾지 못했습니다.",
                                   hint="파일이 빌드 폴더 안에 있는지, .dockerignore가 빼지 않았는지 확인하세요.", cause=cause)
+    if snapshot_race(text):
+        return errors.StreamError(f"{tag}: 엔진이 결과 이미지를 풀어 놓다가 레이어 스냅숏을 잃었습니다 (containerd 이미지 "
+                                  "저장소의 알려진 일시적 문제, moby/buildkit#6521).",
+                                  hint="같은 빌드를 한 번 더 실행하세요. 되풀이되면 Docker를 다시 시작하세요.", cause=cause)
     if "did not complete successfully" in low or "executor failed running" in low:  # the latter: 20.10's BuildKit
         return errors.StreamError(f"{tag}: Dockerfile의 RUN 명령이 실패했습니다 (0이 아닌 종료 코드).",
                                   hint="위에 출력된 그 단계의 로그를 읽고 명령을 고친 뒤 다시 빌드하세요.", cause=cause)

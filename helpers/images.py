@@ -215,7 +215,7 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
     """
     from pathlib import Path
 
-    from .building import run_build
+    from .building import run_build, snapshot_race
 
     if not (Path(path) / (dockerfile or "Dockerfile")).is_file():
         raise errors.CourseError(f"'{path}'에 {dockerfile or 'Dockerfile'}이(가) 없습니다.",
@@ -229,7 +229,16 @@ def build(path: str, tag: str, *, dockerfile: str | None = None, chapter: str | 
                                          f"지금: {builder.describe()}")
     if not legacy:
         cmd.echo()
-        run_build(cmd, builder, tag, on_event=on_event)
+        try:
+            run_build(cmd, builder, tag, on_event=on_event)
+        except errors.StreamError as err:
+            if not snapshot_race(err.cause or ""):
+                raise
+            # the containerd store's intermittent unpack bug: the same build once more, shown as such
+            say("(엔진이 레이어 스냅숏을 잃는 알려진 일시적 문제로 빌드가 멈췄습니다(moby/buildkit#6521). "
+                "같은 명령으로 한 번 더 빌드합니다.)")
+            cmd.echo()
+            run_build(cmd, builder, tag, on_event=on_event)
         return client().images.get(tag)
     if builder.reason not in _ANNOUNCED_LEGACY and not builder.deliberate:
         _ANNOUNCED_LEGACY.add(builder.reason)

@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -127,6 +128,35 @@ def test_a_failed_run_step_is_a_stream_error_with_buildkits_reason(cli, context)
         del os.environ["FAKE_CODE"]
     assert "RUN 명령이 실패" in info.value.message
     assert info.value.cause.endswith("exit code: 3")
+
+
+SNAPSHOT_RACE = ('#8 unpacking to docker.io/learner/app:1\n#8 ERROR: failed to prepare extraction snapshot '
+                 '"extract-486530493-6DO6 sha256:c196": parent snapshot sha256:66f0 does not exist: not found\n'
+                 'ERROR: failed to build: failed to solve: failed to prepare extraction snapshot "extract-486530493-6DO6 '
+                 'sha256:c196": parent snapshot sha256:66f0 does not exist: not found\n')
+
+
+def test_the_containerd_stores_lost_snapshot_is_built_once_more_and_said(cli, context, tmp_path, capsys):
+    """moby/buildkit#6521: the containerd image store sometimes loses a snapshot while it unpacks the result;
+    the same line runs once more (printed again, with why), and only a second failure is the learner's error."""
+    (cli["plain"].parent / "race").write_text(SNAPSHOT_RACE)
+    script = Path(os.environ["PATH"].split(os.pathsep)[0]) / "docker"
+    script.write_text(script.read_text().replace(
+        'cat "$FAKE_PLAIN" >&2\n',
+        'if [ ! -e "$FAKE_PLAIN.once" ]; then touch "$FAKE_PLAIN.once"; cat "$FAKE_PLAIN.race" >&2; exit 1; fi\n'
+        'cat "$FAKE_PLAIN" >&2\n'))
+    (cli["plain"].parent / "race").rename(str(cli["plain"]) + ".race")
+    h.build(context, "learner/app:1", chapter="05")
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("$ docker build")]
+    assert len(lines) == 2 and lines[0] == lines[1], out  # the same command, shown each time it runs
+    assert "moby/buildkit#6521" in out and "한 번 더" in out
+    assert "빌드 완료" in out.splitlines()[-1]
+    os.remove(str(cli["plain"]) + ".once")  # lost on both runs: the learner gets the case in Korean
+    script.write_text(script.read_text().replace('touch "$FAKE_PLAIN.once"; ', ""))
+    with pytest.raises(errors.StreamError) as info, h.quiet():
+        h.build(context, "learner/app:1", chapter="05")
+    assert "스냅숏" in info.value.message and "한 번 더" in info.value.hint
 
 
 @pytest.mark.parametrize("plain, kind, fragment", [
