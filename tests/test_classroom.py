@@ -193,6 +193,12 @@ class Class:
     def execute(self, token: str, user: str, code: str, timeout: float = 300) -> tuple[str, str]:
         return asyncio.run(_execute(self.base, token, user, code, timeout))
 
+    def answer(self, token: str, user: str, code: str) -> str:
+        """The last line ``code`` printed in ``user``'s kernel (which must have run it without an error)."""
+        state, out = self.execute(token, user, code)
+        assert state == "ok", out
+        return out.strip().splitlines()[-1]
+
     def close(self) -> None:
         done = self.run("bash", "tools/class.sh", "down", timeout=300, check=False)
         (BUILD / "class-down.log").write_text(done.stdout + done.stderr)
@@ -362,9 +368,7 @@ def test_a_learner_reaches_no_other_learners_files(klass, ready):
                str(lee.socket), str(lee.runtime), str(ROOT / "source"), str(ROOT / "tests"),
                str(ROOT / "gradebook.db"), "/etc/shadow"]
     code = PROBE + f"print(json.dumps({{t: readable(t) for t in {targets!r}}}))"
-    state, out = klass.execute(ready[KIM], KIM, code)
-    assert state == "ok", out
-    reached = {path for path, ok in json.loads(out.strip().splitlines()[-1]).items() if ok}
+    reached = {path for path, ok in json.loads(klass.answer(ready[KIM], KIM, code)).items() if ok}
     assert not reached, f"kim's kernel read: {reached}"
     # what kim sees of the class's folder is what the view binds: the course copy, the settings, the exchange
     # (and of the learners and engines: kim's own)
@@ -421,11 +425,9 @@ def test_a_learner_reaches_no_other_server_engine_or_instructor(klass, ready):
                                                           service)
     code = PROBE + f"print(json.dumps({{k: reach(*v) for k, v in {probes!r}.items()}}))"
     try:
-        state, out = klass.execute(ready[KIM], KIM, code)
+        reached = json.loads(klass.answer(ready[KIM], KIM, code))
     finally:
         firewall.close_hub(other_hub)
-    assert state == "ok", out
-    reached = json.loads(out.strip().splitlines()[-1])
     print(f"\nprobed from kim's kernel: {sorted(reached)}")
     assert reached.pop("own hub api") is True  # the one way out: the hub's API (token-checked), at kim's gateway
     assert not any(reached.values()), reached
@@ -496,9 +498,7 @@ def test_a_learner_holds_no_other_token_and_the_hub_refuses_hers_for_others(klas
             "    try:\n        env = open(f'/proc/{pid}/environ', 'rb').read().split(b'\\0')\n    except OSError:\n        continue\n"
             "    found |= {e.split(b'=', 1)[1].decode() for e in env if e.startswith(b'JUPYTERHUB_API_TOKEN=')}\n"
             "print(json.dumps(sorted(found)))")
-    state, out = klass.execute(ready[KIM], KIM, code)
-    assert state == "ok", out
-    tokens = json.loads(out.strip().splitlines()[-1])
+    tokens = json.loads(klass.answer(ready[KIM], KIM, code))
     assert len(tokens) == 1, tokens  # only kim's own server's
     for token in (tokens[0], ready[KIM]):
         for path in (f"/user/{LEE}/api/contents", f"/user/{TEACHER}/api/contents", f"/hub/api/users/{LEE}"):
@@ -555,8 +555,8 @@ def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
             continue
     assert not outside, f"processes of {KIM} outside the cgroup: {outside}"
     code = "import os\nst = os.statvfs(os.path.expanduser('~'))\nprint(st.f_blocks * st.f_frsize)"
-    state, out = klass.execute(ready[KIM], KIM, code)
-    assert state == "ok" and int(out.strip().splitlines()[-1]) <= int(klass.env["LEARN_DOCKER_CLASS_DISK"]), out
+    disk = int(klass.answer(ready[KIM], KIM, code))
+    assert disk <= int(klass.env["LEARN_DOCKER_CLASS_DISK"]), disk
     # CPU: at most one core (LEARN_DOCKER_CLASS_CPUS=1 here), however many processes kim runs
     quota = (kim.cgroup.groups()[0] / "cpu.max") if kim.cgroup.v2 else (kim.cgroup.groups()[2] / "cpu.cfs_quota_us")
     assert quota.read_text().split()[0] == "100000", quota.read_text()
@@ -565,10 +565,9 @@ def test_a_learner_is_held_by_memory_pids_and_disk_limits(klass, ready):
             "began = time.monotonic()\nworkers = [multiprocessing.Process(target=spin, args=(3,)) for _ in range(4)]\n"
             "[w.start() for w in workers]; [w.join() for w in workers]\n"
             "t = os.times()\nprint(round(t.children_user + t.children_system, 2), round(time.monotonic() - began, 2))")
-    state, out = klass.execute(ready[KIM], KIM, code)
-    cpu, wall = map(float, out.strip().splitlines()[-1].split())
+    cpu, wall = map(float, klass.answer(ready[KIM], KIM, code).split())
     print(f"\nkim's 4 busy processes for 3 s: {cpu:.1f} CPU-s in {wall:.1f} s (one core: at most {wall:.1f})")
-    assert state == "ok" and cpu <= wall * 1.15 + 0.3, (cpu, wall)
+    assert cpu <= wall * 1.15 + 0.3, (cpu, wall)
 
 
 # --------------------------------------------------------------------------------------------- the browser

@@ -3,8 +3,9 @@
 cgroup v2 (one group, ``cgroup.kill``) and v1 (``memory``, ``pids`` and ``freezer`` hierarchies: freeze,
 SIGKILL every task, thaw). With ``cpus`` (the class server's learners) the group also has the CPU controller:
 a hard limit of that many cores (``cpu.max``; v1 ``cpu.cfs_quota_us``), and, being a group of its own, an equal
-share against every other learner when the machine is busy, however many processes each one runs. A limit that cannot be set is an error (:class:`CgroupError`), never a silent
-pass: a submission must not run unbounded because a controller was missing.
+share against every other learner when the machine is busy, however many processes each one runs. A limit that
+cannot be set is an error (:class:`CgroupError`), never a silent pass: a submission must not run unbounded
+because a controller was missing.
 """
 
 from __future__ import annotations

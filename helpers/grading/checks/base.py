@@ -57,15 +57,15 @@ def need_container(name: str, since=None):
 
 def run_inside(container, argv: list[str], attempts: int = 3):
     """``container.exec_run(argv)`` for a check's own read-only command, asked again (up to ``attempts`` runs) when
-    it comes back with no output at all: the engine can lose a short command's output before the attach is read
-    (docker-py #2042, moby #27289), and a check must not fail a learner for that. A command that really prints
-    nothing costs two more runs."""
-    for attempt in range(attempts):
+    it succeeded with no output at all: the engine can lose a short command's output before the attach is read
+    (docker-py #2042, moby #27289), and a check must not fail a learner for that. A failing command (a name that
+    does not resolve, a missing program) is not asked again; one that succeeds printing nothing costs two more runs."""
+    for _ in range(attempts - 1):
         result = container.exec_run(argv)
-        if result.output or attempt == attempts - 1:
+        if result.output or result.exit_code != 0:
             return result
         time.sleep(0.2)
-    return result
+    return container.exec_run(argv)
 
 
 def need_image(ref: str):

@@ -15,7 +15,7 @@ import shlex
 import time
 
 from ...display import state_ko
-from .base import engine_events, fail, need_container, parse_time, run_inside, show_value
+from .base import engine_events, fail, need_container, parse_time, show_value
 
 
 def facts(attrs: dict) -> dict:
@@ -143,7 +143,7 @@ def serves_inside(name: str, port: int, contains: str | None = None, *, wait: fl
         c = need_container(name)
         if c.status != "running":
             judge_running(facts(c.attrs))
-        code, out = run_inside(c, ["sh", "-c", _FETCH, url])
+        code, out = c.exec_run(["sh", "-c", _FETCH, url])  # this loop asks again until the deadline
         page = (out or b"").decode("utf-8", "replace")
         if (code == 0 and (contains is None or contains in page)) or time.monotonic() >= deadline:
             break
